@@ -1,0 +1,275 @@
+"""Parameters of the pod lifecycle simulator: parsing, validation and the canonical query.
+
+Probe validation follows the API server (pkg/apis/core/validation/validation.go,
+validateProbe / validateLivenessProbe / validateStartupProbe): every period, timeout and
+threshold is at least 1, initialDelaySeconds is at least 0, and successThreshold must be 1
+for liveness and startup probes. Probe defaults follow pkg/apis/core/v1/defaults.go
+(SetDefaults_Probe): period 10 s, timeout 1 s, success 1, failure 3.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+from .errors import ParamError
+
+RESTART_POLICIES = ("Always", "OnFailure", "Never")
+PROBE_KINDS = ("startup", "liveness", "readiness")
+PROBE_FIELDS = ("initial_delay", "period", "timeout", "success_threshold", "failure_threshold")
+PROBE_DEFAULTS = {"initial_delay": 0, "period": 10, "timeout": 1, "success_threshold": 1, "failure_threshold": 3}
+PROBE_MINIMUMS = {"initial_delay": 0, "period": 1, "timeout": 1, "success_threshold": 1, "failure_threshold": 1}
+MAX_SECONDS = 86_400
+MAX_THRESHOLD = 10_000
+MAX_HORIZON = 7_200
+MIN_HORIZON = 10
+MAX_INIT_CONTAINERS = 10
+MAX_MEMORY_MI = 1_048_576
+TRUE_WORDS = {"true", "1", "yes", "on"}
+FALSE_WORDS = {"false", "0", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One probe as the kubelet sees it; `enabled` is False when the pod has no such probe."""
+
+    enabled: bool = False
+    initial_delay: int = 0
+    period: int = 10
+    timeout: int = 1
+    success_threshold: int = 1
+    failure_threshold: int = 3
+
+
+@dataclass(frozen=True)
+class Params:
+    """A validated run of the pod lifecycle simulator; times are whole seconds."""
+
+    restart_policy: str = "Always"
+    image_pull_seconds: int = 2
+    image_pull_fails: bool = False
+    init_containers: int = 0
+    init_fail_index: int | None = None
+    init_seconds: int = 2
+    sidecar: bool = False
+    start_seconds: int = 3
+    poststart_seconds: int = 0
+    exit_after_seconds: int | None = None
+    exit_code: int = 0
+    hang_at_seconds: int | None = None
+    recover_at_seconds: int | None = None
+    sigterm_exit_seconds: int | None = None
+    memory_limit_mi: int | None = None
+    memory_use_mi: int | None = None
+    memory_ramp_seconds: int | None = None
+    startup: Probe = Probe()
+    liveness: Probe = Probe()
+    readiness: Probe = Probe()
+    delete_at_seconds: int | None = None
+    grace_seconds: int = 30
+    prestop_seconds: int = 0
+    horizon_seconds: int = 600
+
+    def to_query(self) -> dict[str, str]:
+        """Every parameter as a canonical string, suitable for a URL and as a cache key."""
+        query = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, Probe):
+                query[field.name] = _bool_text(value.enabled)
+                for name in PROBE_FIELDS:
+                    query[f"{field.name}_{name}"] = str(getattr(value, name))
+            else:
+                query[field.name] = _text(value)
+        return query
+
+    def probe(self, kind: str) -> Probe:
+        """The startup, liveness or readiness probe."""
+        return getattr(self, kind)
+
+    @property
+    def oom_kills(self) -> bool:
+        """Whether the app's memory use ever goes over its limit."""
+        return (
+            self.memory_limit_mi is not None
+            and self.memory_use_mi is not None
+            and self.memory_use_mi > self.memory_limit_mi
+        )
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _bool_text(value)
+    return str(value)
+
+
+def _bool_text(value):
+    return "true" if value else "false"
+
+
+SCALAR_NAMES = [f.name for f in fields(Params) if f.name not in PROBE_KINDS]
+KNOWN_KEYS = frozenset(
+    SCALAR_NAMES + list(PROBE_KINDS) + [f"{kind}_{name}" for kind in PROBE_KINDS for name in PROBE_FIELDS]
+)
+
+
+class _Reader:
+    """Reads raw values into typed ones, collecting one message per bad field."""
+
+    def __init__(self, raw: Mapping[str, object]):
+        self.raw = raw
+        self.errors: dict[str, str] = {}
+
+    def _value(self, key):
+        value = self.raw.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        return value
+
+    def integer(self, key, *, default, minimum=0, maximum=MAX_SECONDS, unit="seconds"):
+        value = self._value(key)
+        if value is None:
+            return default
+        number = _to_int(value)
+        if number is None:
+            self.errors[key] = f"must be a whole number of {unit}" if unit else "must be a whole number"
+            return default
+        if number < minimum:
+            self.errors[key] = f"must be at least {minimum}"
+            return default
+        if number > maximum:
+            self.errors[key] = f"must be at most {maximum}"
+            return default
+        return number
+
+    def boolean(self, key):
+        value = self._value(key)
+        if value is None:
+            return False
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str) and value.lower() in TRUE_WORDS | FALSE_WORDS:
+            return value.lower() in TRUE_WORDS
+        self.errors[key] = "must be true or false"
+        return False
+
+    def choice(self, key, *, choices, default):
+        value = self._value(key)
+        if value is None:
+            return default
+        for choice in choices:
+            if isinstance(value, str) and value.lower() == choice.lower():
+                return choice
+        self.errors[key] = f"must be one of {', '.join(choices)}"
+        return default
+
+
+def _to_int(value):
+    """An integer from an int, an integral float or a decimal string; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) and value.is_integer() else None
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) > 12:
+            return None
+        try:
+            return int(text, 10)
+        except ValueError:
+            pass
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        return int(number) if math.isfinite(number) and number.is_integer() else None
+    return None
+
+
+def _read_probe(reader: _Reader, kind: str) -> Probe:
+    values = {}
+    for name in PROBE_FIELDS:
+        values[name] = reader.integer(
+            f"{kind}_{name}",
+            default=PROBE_DEFAULTS[name],
+            minimum=PROBE_MINIMUMS[name],
+            maximum=MAX_THRESHOLD if name.endswith("threshold") else MAX_SECONDS,
+            unit="" if name.endswith("threshold") else "seconds",
+        )
+    key = f"{kind}_success_threshold"
+    if kind in ("liveness", "startup") and values["success_threshold"] != 1 and key not in reader.errors:
+        reader.errors[key] = f"must be 1 for a {kind} probe (the API server rejects other values)"
+    return Probe(enabled=reader.boolean(kind), **values)
+
+
+def parse_params(raw: Mapping[str, object]) -> Params:
+    """Validate raw query-string or YAML values into Params; raises ParamError naming every bad field."""
+    if not isinstance(raw, Mapping):
+        raise ParamError({"params": "must be a mapping of parameter names to values"})
+    reader = _Reader(raw)
+    for key in raw:
+        if not isinstance(key, str) or key not in KNOWN_KEYS:
+            reader.errors[str(key)] = "unknown parameter"
+    read = reader.integer
+    optional = dict(default=None)
+    init_containers = read("init_containers", default=0, maximum=MAX_INIT_CONTAINERS, unit="containers")
+    values = dict(
+        restart_policy=reader.choice("restart_policy", choices=RESTART_POLICIES, default="Always"),
+        image_pull_seconds=read("image_pull_seconds", default=2),
+        image_pull_fails=reader.boolean("image_pull_fails"),
+        init_containers=init_containers,
+        init_fail_index=read("init_fail_index", default=None, minimum=1, maximum=MAX_INIT_CONTAINERS, unit=""),
+        init_seconds=read("init_seconds", default=2),
+        sidecar=reader.boolean("sidecar"),
+        start_seconds=read("start_seconds", default=3),
+        poststart_seconds=read("poststart_seconds", default=0),
+        exit_after_seconds=read("exit_after_seconds", **optional),
+        exit_code=read("exit_code", default=0, maximum=255, unit=""),
+        hang_at_seconds=read("hang_at_seconds", **optional),
+        recover_at_seconds=read("recover_at_seconds", **optional),
+        sigterm_exit_seconds=read("sigterm_exit_seconds", **optional),
+        memory_limit_mi=read("memory_limit_mi", default=None, minimum=1, maximum=MAX_MEMORY_MI, unit="MiB"),
+        memory_use_mi=read("memory_use_mi", default=None, minimum=0, maximum=MAX_MEMORY_MI, unit="MiB"),
+        memory_ramp_seconds=read("memory_ramp_seconds", **optional),
+        startup=_read_probe(reader, "startup"),
+        liveness=_read_probe(reader, "liveness"),
+        readiness=_read_probe(reader, "readiness"),
+        delete_at_seconds=read("delete_at_seconds", **optional),
+        grace_seconds=read("grace_seconds", default=30),
+        prestop_seconds=read("prestop_seconds", default=0),
+        horizon_seconds=read("horizon_seconds", default=600, minimum=MIN_HORIZON, maximum=MAX_HORIZON),
+    )
+    _check_relations(values, reader.errors)
+    if reader.errors:
+        raise ParamError(reader.errors)
+    return Params(**values)
+
+
+def _check_relations(values, errors):
+    """Rules that involve more than one field; each names the field a user should change."""
+    fail_index = values["init_fail_index"]
+    if fail_index is not None and "init_fail_index" not in errors and "init_containers" not in errors:
+        if fail_index > values["init_containers"]:
+            errors["init_fail_index"] = (
+                f"there are only {values['init_containers']} init containers (init_fail_index counts from 1)"
+            )
+    hang, recover = values["hang_at_seconds"], values["recover_at_seconds"]
+    if recover is not None and "recover_at_seconds" not in errors:
+        if hang is None and "hang_at_seconds" not in errors:
+            errors["recover_at_seconds"] = "needs hang_at_seconds: the app can only recover from a hang"
+        elif hang is not None and recover <= hang:
+            errors["recover_at_seconds"] = "must be later than hang_at_seconds"
+    delete_at = values["delete_at_seconds"]
+    if delete_at is not None and "delete_at_seconds" not in errors and "horizon_seconds" not in errors:
+        if delete_at >= values["horizon_seconds"]:
+            errors["delete_at_seconds"] = "must be earlier than horizon_seconds"
