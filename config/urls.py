@@ -1,0 +1,21 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from kbase import views as kbase_views
+from sim.views import api as sim_api
+
+urlpatterns = [
+    path("healthz", kbase_views.healthz, name="healthz"),
+    path("api/sim/<slug:kind>", sim_api.simulate, name="sim-api"),
+    path("", kbase_views.root_redirect, name="root"),
+]
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("accounts/", include("quiz.account_urls")),
+    path("sim/", include("sim.urls")),
+    path("", include("quiz.urls")),
+    path("", include("kbase.urls")),
+    prefix_default_language=True,
+)

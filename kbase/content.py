@@ -1,0 +1,368 @@
+"""Read, validate and write the YAML content under content/.
+
+Validation collects every problem as ``file:line: reason`` before anything is written.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from sim.engine import KINDS as SIM_KINDS
+from sim.engine import ParamError
+from sim.engine import validate as validate_sim_params
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+URL_RE = re.compile(r"^https?://[^\s]+$")
+LANGS = ("en", "zh")
+
+QUESTION_KEYS = {
+    "number": True, "slug": True, "topic": True, "difficulty": True, "tags": False, "question": True,
+    "answer": True, "prompt": False, "choices": False, "explanation": False, "sims": False,
+    "see_also": False, "references": False,
+}
+KEY_ORDER = list(QUESTION_KEYS)
+
+
+class LinedDict(dict):
+    """A mapping that remembers the line (1-based) of itself and of each key."""
+
+    line = 0
+    key_lines = None
+
+    def line_of(self, key):
+        return (self.key_lines or {}).get(key, self.line)
+
+
+class LineLoader(yaml.SafeLoader):
+    def construct_mapping(self, node, deep=False):
+        mapping = LinedDict(super().construct_mapping(node, deep=deep))
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {key_node.value: key_node.start_mark.line + 1 for key_node, _ in node.value}
+        return mapping
+
+
+LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, LineLoader.construct_mapping)
+
+
+class ContentError(Exception):
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class TopicRecord:
+    slug: str
+    name_en: str
+    name_zh: str
+    position: int
+
+
+@dataclass
+class QuestionRecord:
+    path: str
+    slug: str
+    number: int
+    topic: str
+    difficulty: int
+    tags: list
+    question: dict
+    answer: dict
+    prompt: dict = field(default_factory=dict)
+    choices: list = field(default_factory=list)
+    explanation: dict = field(default_factory=dict)
+    sims: list = field(default_factory=list)
+    see_also: list = field(default_factory=list)
+    references: list = field(default_factory=list)
+
+
+class _Problems(list):
+    def add(self, path, line, reason):
+        self.append(f"{path}:{line}: {reason}")
+
+
+def _load_yaml(path, display, problems):
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)
+    except UnicodeDecodeError as exc:
+        problems.add(display, 1, f"not UTF-8 text ({exc.reason})")
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problems.add(display, line, f"invalid YAML: {exc.problem or exc.context}")
+    except yaml.YAMLError as exc:
+        problems.add(display, 1, f"invalid YAML: {exc}")
+    return None
+
+
+def _bilingual(data, key, display, problems, *, required=True):
+    value = data.get(key)
+    line = data.line_of(key) if isinstance(data, LinedDict) else 1
+    if value is None:
+        if required:
+            problems.add(display, line, f"'{key}' is required with 'en' and 'zh'")
+        return {}
+    if not isinstance(value, dict):
+        problems.add(display, line, f"'{key}' must be a mapping with 'en' and 'zh'")
+        return {}
+    result = {}
+    for extra in set(value) - set(LANGS):
+        problems.add(display, line, f"'{key}' has unknown language {extra!r} (expected en, zh)")
+    for lang in LANGS:
+        text = value.get(lang)
+        if not isinstance(text, str) or not text.strip():
+            problems.add(display, value.line_of(lang) if isinstance(value, LinedDict) else line,
+                         f"'{key}.{lang}' must be non-empty text")
+        else:
+            result[lang] = text
+    return result
+
+
+def _string_list(data, key, display, problems, pattern, what):
+    value = data.get(key, [])
+    line = data.line_of(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        problems.add(display, line, f"'{key}' must be a list of {what}")
+        return []
+    for item in value:
+        if not pattern.match(item):
+            problems.add(display, line, f"'{key}' entry {item!r} is not a valid {what[:-1]}")
+    if len(set(value)) != len(value):
+        problems.add(display, line, f"'{key}' lists the same entry twice")
+    return value
+
+
+def load_topics(content_dir, problems):
+    path = content_dir / "topics.yaml"
+    display = "topics.yaml"
+    if not path.exists():
+        problems.add(display, 1, "file is missing")
+        return []
+    data = _load_yaml(path, display, problems)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        problems.add(display, 1, "must be a list of topics")
+        return []
+    topics, seen = [], set()
+    for position, item in enumerate(data):
+        if not isinstance(item, LinedDict):
+            problems.add(display, 1, f"topic #{position + 1} must be a mapping")
+            continue
+        for extra in set(item) - {"slug", "name"}:
+            problems.add(display, item.line_of(extra), f"unknown key {extra!r}")
+        slug = item.get("slug")
+        if not isinstance(slug, str) or not SLUG_RE.match(slug):
+            problems.add(display, item.line_of("slug"), f"topic slug {slug!r} must match {SLUG_RE.pattern}")
+            continue
+        if slug in seen:
+            problems.add(display, item.line_of("slug"), f"duplicate topic slug {slug!r}")
+        seen.add(slug)
+        name = _bilingual(item, "name", display, problems)
+        topics.append(TopicRecord(slug, name.get("en", ""), name.get("zh", ""), position))
+    return topics
+
+
+def _validate_question(data, path, display, topic_slugs, problems):
+    if not isinstance(data, LinedDict):
+        problems.add(display, 1, "must be a mapping of question fields")
+        return None
+    for key in data:
+        if key not in QUESTION_KEYS:
+            problems.add(display, data.line_of(key), f"unknown key {key!r}")
+    for key, required in QUESTION_KEYS.items():
+        if required and key not in data:
+            problems.add(display, data.line, f"missing required key {key!r}")
+
+    slug = data.get("slug")
+    if not isinstance(slug, str) or not SLUG_RE.match(slug):
+        problems.add(display, data.line_of("slug"), f"slug {slug!r} must match {SLUG_RE.pattern}")
+        slug = None
+    elif slug != path.stem:
+        problems.add(display, data.line_of("slug"), f"slug {slug!r} does not match the file name {path.name!r}")
+    number = data.get("number")
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        problems.add(display, data.line_of("number"), "'number' must be a positive integer")
+        number = None
+    topic = data.get("topic")
+    if topic not in topic_slugs:
+        problems.add(display, data.line_of("topic"), f"unknown topic {topic!r}")
+    elif topic != path.parent.name:
+        problems.add(display, data.line_of("topic"), f"topic {topic!r} does not match the folder {path.parent.name!r}")
+    difficulty = data.get("difficulty")
+    if difficulty not in (1, 2, 3) or isinstance(difficulty, bool):
+        problems.add(display, data.line_of("difficulty"), "'difficulty' must be 1, 2 or 3")
+    tags = _string_list(data, "tags", display, problems, SLUG_RE, "tags")
+    question = _bilingual(data, "question", display, problems)
+    answer = _bilingual(data, "answer", display, problems)
+    prompt = _bilingual(data, "prompt", display, problems, required=False)
+    choices = _validate_choices(data, display, problems)
+    explanation = _bilingual(data, "explanation", display, problems, required=bool(choices))
+    sims = _validate_sims(data, display, problems)
+    see_also = _string_list(data, "see_also", display, problems, SLUG_RE, "slugs")
+    references = _string_list(data, "references", display, problems, URL_RE, "URLs")
+    if slug is None or number is None:
+        return None
+    return QuestionRecord(
+        path=display, slug=slug, number=number, topic=topic, difficulty=difficulty, tags=tags,
+        question=question, answer=answer, prompt=prompt, choices=choices, explanation=explanation,
+        sims=sims, see_also=see_also, references=references,
+    )
+
+
+def _validate_choices(data, display, problems):
+    value = data.get("choices")
+    if value is None:
+        return []
+    line = data.line_of("choices")
+    if not isinstance(value, list) or not 2 <= len(value) <= 6:
+        problems.add(display, line, "'choices' must be a list of 2 to 6 options")
+        return []
+    choices = []
+    for index, item in enumerate(value):
+        if not isinstance(item, LinedDict):
+            problems.add(display, line, f"choice #{index + 1} must be a mapping with en, zh and correct")
+            continue
+        for extra in set(item) - {"en", "zh", "correct"}:
+            problems.add(display, item.line_of(extra), f"choice #{index + 1} has unknown key {extra!r}")
+        for lang in LANGS:
+            if not isinstance(item.get(lang), str) or not item[lang].strip():
+                problems.add(display, item.line_of(lang), f"choice #{index + 1} needs non-empty '{lang}' text")
+        correct = item.get("correct", False)
+        if not isinstance(correct, bool):
+            problems.add(display, item.line_of("correct"), f"choice #{index + 1}: 'correct' must be true or false")
+        choices.append({"en": item.get("en", ""), "zh": item.get("zh", ""), "correct": correct is True})
+    if choices and sum(choice["correct"] for choice in choices) != 1:
+        problems.add(display, line, "'choices' must have exactly one correct option")
+    return choices
+
+
+def _validate_sims(data, display, problems):
+    value = data.get("sims")
+    if value is None:
+        return []
+    line = data.line_of("sims")
+    if not isinstance(value, list):
+        problems.add(display, line, "'sims' must be a list of presets")
+        return []
+    sims = []
+    for index, item in enumerate(value):
+        where = f"sims #{index + 1}"
+        if not isinstance(item, LinedDict):
+            problems.add(display, line, f"{where} must be a mapping with kind, params and caption")
+            continue
+        item_line = item.line
+        for extra in set(item) - {"kind", "params", "caption"}:
+            problems.add(display, item.line_of(extra), f"{where} has unknown key {extra!r}")
+        kind = item.get("kind")
+        params = item.get("params") or {}
+        if kind not in SIM_KINDS:
+            problems.add(display, item.line_of("kind"), f"{where}: unknown simulator {kind!r} (expected one of {', '.join(SIM_KINDS)})")
+        elif not isinstance(params, dict):
+            problems.add(display, item.line_of("params"), f"{where}: 'params' must be a mapping")
+        else:
+            try:
+                validate_sim_params(kind, params)
+            except ParamError as exc:
+                for name, message in exc.errors.items():
+                    line_no = params.line_of(name) if isinstance(params, LinedDict) else item_line
+                    problems.add(display, line_no, f"{where} ({kind}): {name}: {message}")
+            except ImportError:
+                problems.add(display, item.line_of("kind"), f"{where}: the {kind} simulator engine is not available")
+        caption = _bilingual(item, "caption", display, problems)
+        sims.append({"kind": kind, "params": dict(params) if isinstance(params, dict) else {}, "caption": caption})
+    return sims
+
+
+def read_content(content_dir):
+    """Parse and validate every content file; return (topics, questions) or raise ContentError."""
+    content_dir = Path(content_dir)
+    problems = _Problems()
+    topics = load_topics(content_dir, problems)
+    topic_slugs = {topic.slug for topic in topics}
+    questions = []
+    for path in sorted((content_dir / "questions").glob("**/*")):
+        if path.is_dir():
+            continue
+        display = str(path.relative_to(content_dir))
+        if path.suffix != ".yaml":
+            problems.add(display, 1, "unexpected file: question files end in .yaml")
+            continue
+        data = _load_yaml(path, display, problems)
+        if data is None and not problems:
+            problems.add(display, 1, "file is empty")
+        record = _validate_question(data, path, display, topic_slugs, problems) if data is not None else None
+        if record:
+            questions.append(record)
+
+    by_slug, by_number = {}, {}
+    for record in questions:
+        if record.slug in by_slug:
+            problems.add(record.path, 1, f"duplicate slug {record.slug!r} (also in {by_slug[record.slug].path})")
+        by_slug.setdefault(record.slug, record)
+        if record.number in by_number:
+            problems.add(record.path, 1, f"duplicate number {record.number} (also in {by_number[record.number].path})")
+        by_number.setdefault(record.number, record)
+    for record in questions:
+        for target in record.see_also:
+            if target == record.slug:
+                problems.add(record.path, 1, "'see_also' must not list the question itself")
+            elif target not in by_slug:
+                problems.add(record.path, 1, f"'see_also' target {target!r} does not exist")
+    if problems:
+        raise ContentError(list(problems))
+    return topics, questions
+
+
+# ---------------------------------------------------------------- export
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_representer(dumper, value):
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def dump_yaml(data):
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096, default_flow_style=False)
+
+
+def question_to_data(question):
+    """The canonical YAML structure for a Question model instance."""
+    data = {
+        "number": question.number,
+        "slug": question.slug,
+        "topic": question.topic.slug,
+        "difficulty": question.difficulty,
+        "tags": list(question.tags),
+        "question": {"en": question.question_en, "zh": question.question_zh},
+        "answer": {"en": question.answer_en, "zh": question.answer_zh},
+    }
+    if question.prompt_en or question.prompt_zh:
+        data["prompt"] = {"en": question.prompt_en, "zh": question.prompt_zh}
+    choices = list(question.choices.all())
+    if choices:
+        data["choices"] = [{"en": c.text_en, "zh": c.text_zh, "correct": c.is_correct} for c in choices]
+    if question.explanation_en or question.explanation_zh:
+        data["explanation"] = {"en": question.explanation_en, "zh": question.explanation_zh}
+    if question.sims:
+        data["sims"] = question.sims
+    if question.see_also:
+        data["see_also"] = list(question.see_also)
+    if question.references:
+        data["references"] = list(question.references)
+    return data
+
+
+def topics_to_data(topics):
+    return [{"slug": t.slug, "name": {"en": t.name_en, "zh": t.name_zh}} for t in topics]

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from kbase import views
+
+app_name = "kbase"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("topics/<slug:slug>/", views.topic, name="topic"),
+    path("questions/<slug:slug>/", views.question, name="question"),
+    path("search/", views.search, name="search"),
+]

@@ -1,0 +1,67 @@
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language_from_request
+from django.views.decorators.http import require_GET
+
+from kbase.models import Question, Topic
+
+SEARCH_LIMIT = 50
+
+
+@require_GET
+def root_redirect(request):
+    """Send / to the visitor's language (cookie, then Accept-Language)."""
+    return redirect(f"/{get_language_from_request(request)}/")
+
+
+@require_GET
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def home(request):
+    topics = Topic.objects.annotate(
+        question_count=Count("questions", filter=Q(questions__is_published=True))
+    ).filter(question_count__gt=0)
+    return render(request, "kbase/home.html", {"topics": topics})
+
+
+@require_GET
+def topic(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    questions = Question.objects.published().for_topic(topic)
+    return render(request, "kbase/topic.html", {"topic": topic, "questions": questions})
+
+
+@require_GET
+def question(request, slug):
+    question = get_object_or_404(Question.objects.published(), slug=slug)
+    siblings = list(Question.objects.published().for_topic(question.topic).values_list("slug", flat=True))
+    index = siblings.index(question.slug)
+    neighbours = Question.objects.published().in_bulk(
+        [s for s in (siblings[index - 1] if index else None, siblings[index + 1] if index + 1 < len(siblings) else None) if s],
+        field_name="slug",
+    )
+    see_also = Question.objects.published().filter(slug__in=question.see_also)
+    return render(request, "kbase/question.html", {
+        "question": question,
+        "previous": neighbours.get(siblings[index - 1]) if index else None,
+        "next": neighbours.get(siblings[index + 1]) if index + 1 < len(siblings) else None,
+        "see_also": see_also,
+        "show_both": request.GET.get("both") == "1",
+        "choices": question.choices.all(),
+    })
+
+
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()[:100]
+    results = list(Question.objects.published().search(query)[:SEARCH_LIMIT]) if query else []
+    template = "kbase/search.html#results" if request.htmx else "kbase/search.html"
+    return render(request, template, {"query": query, "results": results})

@@ -1,0 +1,39 @@
+"""Run simulators for the web side: validate, simulate, cache."""
+
+import hashlib
+import json
+
+from django.core.cache import cache
+
+from sim import engine
+from sim.engine import ParamError
+
+CACHE_SECONDS = 24 * 3600
+
+
+def _cache_key(kind, canonical):
+    digest = hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()[:32]
+    return f"sim:v1:{kind}:{digest}"
+
+
+def simulate_cached(kind, raw):
+    """Return (params, result_dict) for raw parameters; raises ParamError on bad input.
+
+    Engines are deterministic, so results are cached by their canonical parameters.
+    """
+    params = engine.validate(kind, raw)
+    canonical = params.to_query()
+    key = _cache_key(kind, canonical)
+    result = cache.get(key)
+    if result is None:
+        result = engine.get_engine(kind).simulate(params).to_dict()
+        cache.set(key, result, CACHE_SECONDS)
+    return params, result
+
+
+def query_from_request(request):
+    """The request's GET parameters as a plain dict (last value wins), without empty page-only keys."""
+    return {key: request.GET[key] for key in request.GET if key not in {"preset", "lang"}}
+
+
+__all__ = ["ParamError", "simulate_cached", "query_from_request"]
