@@ -1,0 +1,146 @@
+import re
+
+import pytest
+from django.core.management import call_command
+
+from kbase.models import Question
+from tests.kbase.helpers import make_question, make_topic
+
+pytestmark = pytest.mark.django_db
+LANGS = ["en", "zh-hans"]
+
+
+def h1_count(html):
+    return len(re.findall(r"<h1[\s>]", html))
+
+
+@pytest.fixture
+def content():
+    docker = make_topic("docker", name_en="Docker and containers", name_zh="Docker 与容器", position=0)
+    probes = make_topic("probes", name_en="Health probes", name_zh="健康探针", position=1)
+    make_question("docker-vs-vm", topic=docker, number=3, question_en="How do containers differ from VMs?",
+                  question_zh="容器与虚拟机有什么区别？", answer_en="Containers share the host kernel.",
+                  answer_zh="容器共享宿主机内核。", tags=["basics"], see_also=["liveness-probe"])
+    make_question("docker-image-layers", topic=docker, number=6, question_en="Why are images layered?",
+                  question_zh="镜像为什么分层？", answer_en="Layers are shared and cached.", answer_zh="镜像层可以共享和缓存。")
+    make_question("liveness-probe", topic=probes, number=60, question_en="What does a liveness probe do?",
+                  question_zh="存活探针有什么作用？", answer_en="It restarts a stuck container.",
+                  answer_zh="当容器卡死时，存活探针会让 kubelet 重启它。")
+    make_question("rolling-update", topic=probes, number=61, question_en="How does a rolling update proceed?",
+                  question_zh="滚动更新的过程是怎样的？", answer_en="Pods are replaced step by step.",
+                  answer_zh="Pod 按照 maxSurge 和 maxUnavailable 逐步替换。")
+    return docker, probes
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("path", ["", "topics/docker/", "questions/docker-vs-vm/", "questions/docker-vs-vm/?both=1",
+                                  "search/", "search/?q=probe", "sim/"])
+def test_every_page_answers_200_with_one_h1(client, content, lang, path):
+    response = client.get(f"/{lang}/{path}")
+    assert response.status_code == 200
+    assert h1_count(response.content.decode()) == 1
+
+
+def test_home_lists_topics_with_counts_in_chinese(client, content):
+    html = client.get("/zh-hans/").content.decode()
+    assert "Docker 与容器" in html and "健康探针" in html
+    assert re.search(r"2\s*(个)?\s*问题|2 question", html)
+
+
+def test_question_page_shows_answer_in_page_language_and_neighbours(client, content):
+    html = client.get("/zh-hans/questions/docker-vs-vm/").content.decode()
+    assert "容器共享宿主机内核。" in html
+    assert "Containers share the host kernel." not in html
+    assert 'href="/zh-hans/questions/docker-image-layers/"' in html  # next in topic
+    assert 'href="/zh-hans/questions/liveness-probe/"' in html  # see also
+
+
+def test_side_by_side_shows_both_languages(client, content):
+    html = client.get("/en/questions/docker-vs-vm/?both=1").content.decode()
+    assert "容器共享宿主机内核。" in html and "Containers share the host kernel." in html
+
+
+def test_unpublished_question_is_404(client, content):
+    Question.objects.filter(slug="docker-vs-vm").update(is_published=False)
+    assert client.get("/en/questions/docker-vs-vm/").status_code == 404
+
+
+def test_list_pages_have_fixed_query_counts(client, content, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        client.get("/en/")
+    with django_assert_num_queries(2):
+        client.get("/en/topics/docker/")
+    with django_assert_num_queries(1):
+        client.get("/en/search/?q=probe")
+    with django_assert_num_queries(5):
+        client.get("/en/questions/docker-vs-vm/")
+
+
+def test_query_counts_do_not_grow_with_more_questions(client, content, django_assert_num_queries):
+    for i in range(20):
+        make_question(f"extra-{i}", topic=content[0], number=100 + i, tags=["x", "y"])
+    with django_assert_num_queries(1):
+        client.get("/en/")
+    with django_assert_num_queries(2):
+        client.get("/en/topics/docker/")
+    with django_assert_num_queries(1):
+        client.get("/en/search/?q=extra")
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("探针", ["liveness-probe"]),
+    ("滚动", ["rolling-update"]),
+    ("虚拟机", ["docker-vs-vm"]),
+    ("LIVENESS", ["liveness-probe"]),
+    ("kernel", ["docker-vs-vm", "liveness-probe"][:1]),
+    ("maxSurge", ["rolling-update"]),
+    ("layers cached", ["docker-image-layers"]),
+])
+def test_search_matches_both_languages(client, content, query, expected):
+    response = client.get("/en/search/", {"q": query})
+    slugs = [q.slug for q in response.context["results"]]
+    assert slugs == expected
+
+
+def test_search_ranks_title_matches_first(client, content):
+    make_question("probe-types", topic=content[1], number=59, question_en="Which probe handlers exist?",
+                  question_zh="探针有哪些类型？", answer_en="httpGet, exec, tcpSocket, grpc.", answer_zh="四种。")
+    response = client.get("/en/search/", {"q": "liveness"})
+    assert [q.slug for q in response.context["results"]] == ["liveness-probe"]
+    response = client.get("/zh-hans/search/", {"q": "探针"})
+    assert [q.slug for q in response.context["results"]] == ["probe-types", "liveness-probe", "rolling-update"][:2]
+
+
+def test_search_htmx_returns_only_the_results_fragment(client, content):
+    response = client.get("/en/search/", {"q": "probe"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "liveness-probe" in html
+    full = client.get("/en/search/", {"q": "probe"}).content.decode()
+    assert "<html" in full and 'id="search-results"' in full
+
+
+def test_language_switch_keeps_you_on_the_same_page(client, content):
+    html = client.get("/en/questions/docker-vs-vm/?both=1").content.decode()
+    assert 'href="/zh-hans/questions/docker-vs-vm/?both=1"' in html
+    html = client.get("/zh-hans/search/?q=%E6%8E%A2%E9%92%88").content.decode()
+    assert 'href="/en/search/?q=%E6%8E%A2%E9%92%88"' in html
+
+
+def test_root_redirects_by_accept_language(client):
+    assert client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"})["Location"] == "/zh-hans/"
+    assert client.get("/", headers={"Accept-Language": "en-US"})["Location"] == "/en/"
+
+
+def test_healthz_answers_json(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_load_content_then_pages_render(client, tmp_path):
+    from tests.kbase.helpers import question_yaml, write_content
+
+    root = write_content(tmp_path, {"docker/alpha.yaml": question_yaml("alpha", number=1)})
+    call_command("load_content", "--dir", str(root))
+    assert "什么是 alpha？" in client.get("/zh-hans/questions/alpha/").content.decode()

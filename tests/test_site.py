@@ -1,0 +1,48 @@
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.mark.django_db
+def test_there_are_no_pending_migrations():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_production_settings_pass_check_deploy():
+    env = {"DJANGO_SECRET_KEY": "x" * 64 + "production-check", "DJANGO_ALLOWED_HOSTS": "kubeprep.example",
+           "PATH": "/usr/bin:/bin", "DJANGO_DEBUG": "0"}
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_DEBUG": "0"}
+    result = subprocess.run([sys.executable, "manage.py", "check"], capture_output=True, text=True, env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def test_a_bad_boolean_env_value_fails_loudly():
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_DEBUG": "maybe"}
+    result = subprocess.run([sys.executable, "manage.py", "check"], capture_output=True, text=True, env=env)
+    assert "DJANGO_DEBUG must be a boolean" in result.stderr
+
+
+@pytest.mark.django_db
+def test_responses_carry_a_content_security_policy(client):
+    policy = client.get("/en/")["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self' 'nonce-" in policy
+
+
+@pytest.mark.django_db
+def test_admin_is_staff_only(client, django_user_model):
+    assert client.get("/en/admin/").status_code == 302
+    user = django_user_model.objects.create_user("plain", password="pw-123456-long")
+    client.force_login(user)
+    assert client.get("/en/admin/").status_code == 302
+    user.is_staff = user.is_superuser = True
+    user.save()
+    assert client.get("/en/admin/kbase/question/").status_code == 200
