@@ -1,6 +1,7 @@
 """KubePrep settings: one module, driven by environment variables."""
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -41,7 +42,8 @@ def env_list(name, default):
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-TESTING = env_bool("KUBEPREP_TESTING", False)
+# Under pytest the test defaults apply (fast hasher, insecure dev key) unless explicitly turned off.
+TESTING = env_bool("KUBEPREP_TESTING", "pytest" in sys.modules)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:

@@ -1,4 +1,10 @@
-import os
+import pytest
+from django.core.cache import cache
 
-os.environ.setdefault("KUBEPREP_TESTING", "1")
-os.environ.setdefault("DJANGO_DEBUG", "0")
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Simulator results are cached; start every test from a cold cache."""
+    cache.clear()
+    yield
+    cache.clear()
