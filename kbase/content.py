@@ -76,6 +76,7 @@ class QuestionRecord:
     sims: list = field(default_factory=list)
     see_also: list = field(default_factory=list)
     references: list = field(default_factory=list)
+    lines: dict = field(default_factory=dict)
 
 
 class _Problems(list):
@@ -210,7 +211,7 @@ def _validate_question(data, path, display, topic_slugs, problems):
     return QuestionRecord(
         path=display, slug=slug, number=number, topic=topic, difficulty=difficulty, tags=tags,
         question=question, answer=answer, prompt=prompt, choices=choices, explanation=explanation,
-        sims=sims, see_also=see_also, references=references,
+        sims=sims, see_also=see_also, references=references, lines=dict(data.key_lines or {}),
     )
 
 
@@ -278,6 +279,19 @@ def _validate_sims(data, display, problems):
     return sims
 
 
+def read_plan(content_dir):
+    """The content plan as {slug: (number, topic)}; empty when there is no plan.tsv."""
+    path = Path(content_dir) / "plan.tsv"
+    if not path.exists():
+        return {}
+    plan = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            number, slug, topic = line.split("\t")
+            plan[slug] = (int(number), topic)
+    return plan
+
+
 def read_content(content_dir):
     """Parse and validate every content file; return (topics, questions) or raise ContentError."""
     content_dir = Path(content_dir)
@@ -302,17 +316,25 @@ def read_content(content_dir):
     by_slug, by_number = {}, {}
     for record in questions:
         if record.slug in by_slug:
-            problems.add(record.path, 1, f"duplicate slug {record.slug!r} (also in {by_slug[record.slug].path})")
+            problems.add(record.path, record.lines.get("slug", 1), f"duplicate slug {record.slug!r} (also in {by_slug[record.slug].path})")
         by_slug.setdefault(record.slug, record)
         if record.number in by_number:
-            problems.add(record.path, 1, f"duplicate number {record.number} (also in {by_number[record.number].path})")
+            problems.add(record.path, record.lines.get("number", 1), f"duplicate number {record.number} (also in {by_number[record.number].path})")
         by_number.setdefault(record.number, record)
+    plan = read_plan(content_dir)
     for record in questions:
+        expected = plan.get(record.slug)
+        if plan and expected is None:
+            problems.add(record.path, record.lines.get("slug", 1), f"slug {record.slug!r} is not in plan.tsv")
+        elif expected and expected != (record.number, record.topic):
+            problems.add(record.path, record.lines.get("number", 1), f"plan.tsv gives {record.slug!r} number {expected[0]} in topic {expected[1]!r}")
+    for record in questions:
+        line = record.lines.get("see_also", 1)
         for target in record.see_also:
             if target == record.slug:
-                problems.add(record.path, 1, "'see_also' must not list the question itself")
+                problems.add(record.path, line, "'see_also' must not list the question itself")
             elif target not in by_slug:
-                problems.add(record.path, 1, f"'see_also' target {target!r} does not exist")
+                problems.add(record.path, line, f"'see_also' target {target!r} does not exist")
     if problems:
         raise ContentError(list(problems))
     return topics, questions
