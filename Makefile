@@ -61,8 +61,8 @@ check-deploy: venv
 	DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DJANGO_ALLOWED_HOSTS=kubeprep.example $(VPY) manage.py check --deploy --fail-level WARNING
 
 messages: venv
-	$(VPY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --no-obsolete
-	$(VPY) manage.py compilemessages --ignore=.venv
+	DJANGO_DEBUG=1 $(VPY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --no-obsolete
+	DJANGO_DEBUG=1 $(VPY) manage.py compilemessages --ignore=.venv
 
 bench: venv
 	@for f in bench/bench_*.py; do echo "== $$f"; $(VPY) $$f || exit 1; done

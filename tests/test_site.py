@@ -46,3 +46,31 @@ def test_admin_is_staff_only(client, django_user_model):
     user.is_staff = user.is_superuser = True
     user.save()
     assert client.get("/en/admin/kbase/question/").status_code == 200
+
+
+def _po_entries(path):
+    import re
+
+    text = path.read_text(encoding="utf-8")
+    return [block for block in text.split("\n\n") if re.search(r'^msgid "', block, re.M)]
+
+
+def test_the_chinese_catalogue_is_complete_and_compiled():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    po = Path(settings.BASE_DIR) / "locale/zh_Hans/LC_MESSAGES/django.po"
+    entries = _po_entries(po)[1:]  # skip the header
+    assert len(entries) > 50
+    untranslated = [e for e in entries if e.rstrip().endswith('msgstr ""') or e.rstrip().endswith('msgstr[0] ""')]
+    fuzzy = [e for e in entries if "#, fuzzy" in e]
+    assert not untranslated, untranslated[:3]
+    assert not fuzzy, fuzzy[:3]
+
+
+@pytest.mark.django_db
+def test_chinese_pages_use_the_catalogue(client):
+    html = client.get("/zh-hans/").content.decode()
+    assert "Kubernetes 与 Docker 面试准备" in html
+    assert "搜索" in html
