@@ -1,0 +1,549 @@
+"""Deployment rollout simulator: the deployment controller's sync loop as a discrete-event run.
+
+A Deployment "web" runs `replicas` available pods in ReplicaSet web-old-5d8f7c9b when its pod
+template changes at t=0. The run follows kubernetes pkg/controller/deployment:
+
+- rolling.go rolloutRolling: each sync first scales the new ReplicaSet up as far as maxSurge
+  allows (reconcileNewReplicaSet with util.NewRSNewReplicas); only if it did not, it scales old
+  ReplicaSets down as far as maxUnavailable allows (reconcileOldReplicaSets: unhealthy pods first
+  via cleanupUnhealthyReplicas, then scaleDownOldReplicaSetsForRollingUpdate).
+- sync.go getNewReplicaSet: the first sync creates the new ReplicaSet already scaled
+  ("Scaled up replica set ... from 0 to N") and goes on to reconcile the old ones in the same sync.
+- recreate.go rolloutRecreate: scale old ReplicaSets to 0, wait until no old pod runs, then create
+  the new ReplicaSet at full size.
+- sync.go syncRolloutStatus / calculateStatus and util DeploymentComplete, DeploymentProgressing,
+  DeploymentTimedOut: the Available and Progressing conditions.
+
+Every scale triggers another sync (the ReplicaSet update event), and so does every change of pod
+readiness; pods that become ready or available at the same instant are handled as one batch.
+The status a sync writes is computed from ReplicaSet status as it was when the sync started, as
+the controller's informer cache would show it (the ReplicaSet controller has not yet acted on
+the scale).
+
+Simplifications: pods are created the moment their ReplicaSet scales up and vanish the moment it
+scales down (no scheduling, image pulls or termination grace), so Recreate's wait for old pods is
+instantaneous; new pods become Ready `pod_ready_seconds` after creation and Available
+`min_ready_seconds` later; the progress deadline fires exactly `progress_deadline_seconds` after
+the last progress (the controller requeues itself about one second after that instant).
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+
+from ._rolling_params import (
+    DEFAULTS,
+    PARAM_NAMES,
+    RECREATE,
+    ROLLING_UPDATE,
+    STRATEGIES,
+    Params,
+    is_percent,
+    max_surge,
+    max_unavailable,
+    parse_params,
+    resolve_fenceposts,
+    scaled_value,
+)
+from .errors import ParamError
+
+KIND = "rolling-update"
+DEPLOYMENT_NAME = "web"
+OLD_RS_NAME = "web-old-5d8f7c9b"
+NEW_RS_NAME = "web-new-7d9f8b6c"
+
+PROGRESSING = "Progressing"
+AVAILABLE = "Available"
+NEW_RS_CREATED = "NewReplicaSetCreated"
+RS_UPDATED = "ReplicaSetUpdated"
+NEW_RS_AVAILABLE = "NewReplicaSetAvailable"
+TIMED_OUT = "ProgressDeadlineExceeded"
+MIN_AVAILABLE = "MinimumReplicasAvailable"
+MIN_UNAVAILABLE = "MinimumReplicasUnavailable"
+
+_READY, _AVAILABLE, _READY_AND_AVAILABLE = 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Step:
+    """The state right after one ReplicaSet scale (or the initial state, with no event)."""
+
+    t: int
+    old: int
+    new: int
+    ready: int
+    available: int
+    event: str
+    replica_set: str
+    scaled_from: int
+    scaled_to: int
+
+    @property
+    def total(self) -> int:
+        return self.old + self.new
+
+    def to_dict(self) -> dict:
+        return {
+            "t": self.t,
+            "old": self.old,
+            "new": self.new,
+            "total": self.old + self.new,
+            "ready": self.ready,
+            "available": self.available,
+            "event": self.event,
+            "replica_set": self.replica_set,
+            "from": self.scaled_from,
+            "to": self.scaled_to,
+        }
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A Deployment condition as set at time `t`."""
+
+    t: int
+    type: str
+    status: str
+    reason: str
+    message: str
+
+    def to_dict(self) -> dict:
+        return {"t": self.t, "type": self.type, "status": self.status, "reason": self.reason, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """maxSurge/maxUnavailable after rounding and the pod-count band they allow."""
+
+    max_surge: int
+    max_unavailable: int
+    max_total: int
+    min_available: int
+    fencepost_bumped: bool
+
+    def to_dict(self) -> dict:
+        return {
+            "max_surge": self.max_surge,
+            "max_unavailable": self.max_unavailable,
+            "max_total": self.max_total,
+            "min_available": self.min_available,
+            "fencepost_bumped": self.fencepost_bumped,
+        }
+
+
+@dataclass(frozen=True)
+class Result:
+    """A finished run: resolved limits, the scale steps, condition changes and the final state."""
+
+    strategy: str
+    resolved: Resolved
+    steps: tuple[Step, ...]
+    initial_conditions: tuple[Condition, ...]
+    conditions: tuple[Condition, ...]
+    final: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "strategy": self.strategy,
+            "deployment": DEPLOYMENT_NAME,
+            "replica_sets": {"old": OLD_RS_NAME, "new": NEW_RS_NAME},
+            "resolved": self.resolved.to_dict(),
+            "steps": [step.to_dict() for step in self.steps],
+            "initial_conditions": [condition.to_dict() for condition in self.initial_conditions],
+            "conditions": [condition.to_dict() for condition in self.conditions],
+            "final": dict(self.final),
+        }
+
+
+def resolve(params: Params) -> Resolved:
+    """The limits the controller works with for these parameters.
+
+    For Recreate the controller's MaxSurge and MaxUnavailable are 0, but the strategy itself
+    allows every pod to be unavailable: the band reported is 0..replicas.
+    """
+    replicas = params.replicas
+    if not params.is_rolling:
+        return Resolved(0, replicas, replicas, 0, False)
+    surge = max_surge(params)
+    unavailable = max_unavailable(params)
+    raw_unavailable = scaled_value(_typed(params.max_unavailable), replicas, round_up=False)
+    bumped = surge == 0 and raw_unavailable == 0
+    return Resolved(surge, unavailable, replicas + surge, replicas - unavailable, bumped)
+
+
+def _typed(value: str) -> str | int:
+    return value if is_percent(value) else int(value)
+
+
+class _ReplicaSet:
+    """A ReplicaSet's spec size and its pods, grouped in cohorts created at the same instant."""
+
+    __slots__ = ("name", "replicas", "cohorts", "ready", "available")
+
+    def __init__(self, name: str, replicas: int = 0):
+        self.name = name
+        self.replicas = replicas
+        # Each cohort is [pod count, ready?, available?]; lists so pending events see scale-downs.
+        self.cohorts: list[list] = []
+        self.ready = 0
+        self.available = 0
+
+
+class _Simulation:
+    """The controller's view of one rollout; `run()` drives syncs until nothing more can happen."""
+
+    def __init__(self, params: Params):
+        self.params = params
+        self.replicas = params.replicas
+        self.rolling = params.is_rolling
+        self.surge_for_new_rs = (
+            scaled_value(_typed(params.max_surge), self.replicas, round_up=True) if self.rolling else 0
+        )
+        self.max_unavailable = max_unavailable(params)
+        self.ready_delay = params.pod_ready_seconds
+        self.available_delay = params.pod_ready_seconds + params.min_ready_seconds
+        self.deadline = params.progress_deadline_seconds
+
+        old = _ReplicaSet(OLD_RS_NAME, self.replicas)
+        if self.replicas:
+            old.cohorts.append([self.replicas, True, True])
+        old.ready = old.available = self.replicas
+        self.old_sets = [old]
+        self.new: _ReplicaSet | None = None
+
+        self.t = 0
+        self.queue: list = []
+        self.sequence = 0
+        self.steps: list[Step] = []
+        self.changes: list[Condition] = []
+        self.conditions: dict[str, Condition] = {}
+        self.progress_updated_at = 0
+        self.status = (self.replicas, self.replicas, self.replicas, self.replicas)
+        self.complete_at: int | None = None
+
+    # --- pods and ReplicaSets -------------------------------------------------------------
+
+    def _pods(self):
+        """(total, updated, ready, available) pod counts over every ReplicaSet right now."""
+        total = ready = available = 0
+        for rs in self.old_sets:
+            total += rs.replicas
+            ready += rs.ready
+            available += rs.available
+        updated = 0
+        if self.new is not None:
+            updated = self.new.replicas
+            total += updated
+            ready += self.new.ready
+            available += self.new.available
+        return total, updated, ready, available
+
+    def _record(self, rs: _ReplicaSet, scaled_from: int, scaled_to: int, event: str):
+        old = sum(old_rs.replicas for old_rs in self.old_sets)
+        total, updated, ready, available = self._pods()
+        self.steps.append(Step(self.t, old, updated, ready, available, event, rs.name, scaled_from, scaled_to))
+
+    def _scale(self, rs: _ReplicaSet, size: int) -> bool:
+        """scaleReplicaSetAndRecordEvent: resize, create or delete pods, record the event."""
+        current = rs.replicas
+        if size == current:
+            return False
+        if size > current:
+            self._add_pods(rs, size - current)
+        else:
+            self._remove_pods(rs, current - size)
+        rs.replicas = size
+        direction = "up" if size > current else "down"
+        self._record(rs, current, size, f"Scaled {direction} replica set {rs.name} from {current} to {size}")
+        return True
+
+    def _add_pods(self, rs: _ReplicaSet, count: int):
+        cohort = [count, False, False]
+        rs.cohorts.append(cohort)
+        if rs is self.new and self.params.new_pods_fail:
+            return
+        if self.ready_delay == self.available_delay:
+            self._schedule(self.t + self.ready_delay, _READY_AND_AVAILABLE, rs, cohort)
+        else:
+            self._schedule(self.t + self.ready_delay, _READY, rs, cohort)
+            self._schedule(self.t + self.available_delay, _AVAILABLE, rs, cohort)
+
+    def _remove_pods(self, rs: _ReplicaSet, count: int):
+        """Delete pods the way the ReplicaSet controller prefers: not ready, then not available, newest first."""
+        for wanted in ((False, False), (True, False), (True, True)):
+            for cohort in reversed(rs.cohorts):
+                if count == 0:
+                    break
+                if (cohort[1], cohort[2]) != wanted or cohort[0] == 0:
+                    continue
+                taken = min(count, cohort[0])
+                cohort[0] -= taken
+                count -= taken
+                if cohort[1]:
+                    rs.ready -= taken
+                if cohort[2]:
+                    rs.available -= taken
+        rs.cohorts = [cohort for cohort in rs.cohorts if cohort[0]]
+
+    def _schedule(self, when: int, what: int, rs: _ReplicaSet, cohort: list):
+        self.sequence += 1
+        heapq.heappush(self.queue, (when, self.sequence, what, rs, cohort))
+
+    def _apply(self, what: int, rs: _ReplicaSet, cohort: list):
+        count = cohort[0]
+        if what & _READY and not cohort[1]:
+            cohort[1] = True
+            rs.ready += count
+        if what & _AVAILABLE and not cohort[2]:
+            cohort[2] = True
+            rs.available += count
+
+    # --- the controller ---------------------------------------------------------------------
+
+    def _create_new_replica_set(self, size: int):
+        """getNewReplicaSet for a rollout: create the ReplicaSet at `size`, set NewReplicaSetCreated."""
+        self.new = _ReplicaSet(NEW_RS_NAME, 0)
+        if size > 0:
+            self._add_pods(self.new, size)
+            self.new.replicas = size
+            self._record(self.new, 0, size, f"Scaled up replica set {NEW_RS_NAME} from 0 to {size}")
+        self._set_condition(PROGRESSING, "True", NEW_RS_CREATED, f'Created new replica set "{NEW_RS_NAME}"')
+        self.progress_updated_at = self.t
+
+    def _new_rs_new_replicas(self) -> int:
+        """util.NewRSNewReplicas: how big the new ReplicaSet may be now."""
+        if not self.rolling:
+            return self.replicas
+        current_size = self.new.replicas if self.new is not None else 0
+        total = self._pods()[0]
+        max_total = self.replicas + self.surge_for_new_rs
+        if total >= max_total:
+            return current_size
+        return current_size + min(max_total - total, self.replicas - current_size)
+
+    def _sync_rolling(self) -> bool:
+        changed = False
+        if self.new is None:
+            self._create_new_replica_set(self._new_rs_new_replicas())
+            changed = True
+        scaled = self._reconcile_new_replica_set()
+        if not scaled:
+            scaled = self._reconcile_old_replica_sets()
+        return changed or scaled
+
+    def _reconcile_new_replica_set(self) -> bool:
+        new = self.new
+        if new.replicas == self.replicas:
+            return False
+        if new.replicas > self.replicas:
+            return self._scale(new, self.replicas)
+        return self._scale(new, self._new_rs_new_replicas())
+
+    def _reconcile_old_replica_sets(self) -> bool:
+        old_pods = sum(rs.replicas for rs in self.old_sets)
+        if old_pods == 0:
+            return False
+        all_pods = old_pods + self.new.replicas
+        min_available = self.replicas - self.max_unavailable
+        new_unavailable = self.new.replicas - self.new.available
+        max_scaled_down = all_pods - min_available - new_unavailable
+        if max_scaled_down <= 0:
+            return False
+        cleaned = self._cleanup_unhealthy_replicas(max_scaled_down)
+        scaled_down = self._scale_down_old_for_rolling_update()
+        return cleaned + scaled_down > 0
+
+    def _cleanup_unhealthy_replicas(self, max_cleanup: int) -> int:
+        total = 0
+        for rs in self.old_sets:
+            if total >= max_cleanup:
+                break
+            if rs.replicas == 0 or rs.replicas == rs.available:
+                continue
+            count = min(max_cleanup - total, rs.replicas - rs.available)
+            self._scale(rs, rs.replicas - count)
+            total += count
+        return total
+
+    def _scale_down_old_for_rolling_update(self) -> int:
+        min_available = self.replicas - self.max_unavailable
+        available = self._pods()[3]
+        if available <= min_available:
+            return 0
+        wanted = available - min_available
+        total = 0
+        for rs in self.old_sets:
+            if total >= wanted:
+                break
+            if rs.replicas == 0:
+                continue
+            count = min(rs.replicas, wanted - total)
+            self._scale(rs, rs.replicas - count)
+            total += count
+        return total
+
+    def _sync_recreate(self) -> bool:
+        scaled_down = False
+        for rs in self.old_sets:
+            if rs.replicas:
+                scaled_down = self._scale(rs, 0) or scaled_down
+        if scaled_down:
+            return True
+        if any(rs.cohorts for rs in self.old_sets):
+            return False
+        changed = False
+        if self.new is None:
+            self._create_new_replica_set(self.replicas)
+            changed = True
+        if self.new.replicas != self.replicas:
+            changed = self._scale(self.new, self.replicas) or changed
+        return changed
+
+    # --- status and conditions --------------------------------------------------------------
+
+    def _set_condition(self, kind: str, status: str, reason: str, message: str):
+        current = self.conditions.get(kind)
+        if current is not None and current.status == status and current.reason == reason:
+            return
+        condition = Condition(self.t, kind, status, reason, message)
+        self.conditions[kind] = condition
+        self.changes.append(condition)
+
+    def _sync_rollout_status(self, status, *, deadline_check: bool):
+        """syncRolloutStatus with the status calculated from ReplicaSet status at the sync's start."""
+        total, updated, ready, available = status
+        if available >= self.replicas - self.max_unavailable:
+            self._set_condition(AVAILABLE, "True", MIN_AVAILABLE, "Deployment has minimum availability.")
+        else:
+            self._set_condition(AVAILABLE, "False", MIN_UNAVAILABLE, "Deployment does not have minimum availability.")
+
+        progressing = self.conditions[PROGRESSING]
+        name = f'ReplicaSet "{NEW_RS_NAME}"' if self.new is not None else f'Deployment "{DEPLOYMENT_NAME}"'
+        already_complete = total == updated and progressing.reason == NEW_RS_AVAILABLE
+        if not already_complete:
+            if updated == self.replicas and total == self.replicas and available == self.replicas:
+                self._set_condition(PROGRESSING, "True", NEW_RS_AVAILABLE, f"{name} has successfully progressed.")
+                self.progress_updated_at = self.t
+                if self.complete_at is None:
+                    self.complete_at = self.t
+            elif self._made_progress(status):
+                self._set_condition(PROGRESSING, "True", RS_UPDATED, f"{name} is progressing.")
+                self.progress_updated_at = self.t
+            elif progressing.reason != NEW_RS_AVAILABLE and (
+                progressing.reason == TIMED_OUT or deadline_check or self.t > self.progress_updated_at + self.deadline
+            ):
+                if progressing.reason != TIMED_OUT:
+                    self.progress_updated_at = self.t
+                self._set_condition(PROGRESSING, "False", TIMED_OUT, f"{name} has timed out progressing.")
+        self.status = status
+
+    def _made_progress(self, status) -> bool:
+        """util.DeploymentProgressing: more updated, fewer old, more ready or more available pods."""
+        old_total, old_updated, old_ready, old_available = self.status
+        total, updated, ready, available = status
+        return (
+            updated > old_updated
+            or total - updated < old_total - old_updated
+            or ready > old_ready
+            or available > old_available
+        )
+
+    def _sync(self, *, deadline_check: bool = False) -> bool:
+        status = self._pods()
+        changed = self._sync_rolling() if self.rolling else self._sync_recreate()
+        self._sync_rollout_status(status, deadline_check=deadline_check)
+        return changed
+
+    def _settle(self, *, deadline_check: bool = False):
+        """Sync until a sync changes nothing: every scale triggers the next sync."""
+        while self._sync(deadline_check=deadline_check):
+            deadline_check = False
+
+    def _deadline_pending(self) -> int | None:
+        reason = self.conditions[PROGRESSING].reason
+        if reason in (NEW_RS_AVAILABLE, TIMED_OUT):
+            return None
+        return self.progress_updated_at + self.deadline
+
+    # --- driver -----------------------------------------------------------------------------
+
+    def run(self) -> Result:
+        self.steps.append(Step(0, self.replicas, 0, self.replicas, self.replicas, "", "", 0, 0))
+        initial = (
+            Condition(0, AVAILABLE, "True", MIN_AVAILABLE, "Deployment has minimum availability."),
+            Condition(0, PROGRESSING, "True", NEW_RS_AVAILABLE, f'ReplicaSet "{OLD_RS_NAME}" has successfully progressed.'),
+        )
+        self.conditions = {condition.type: condition for condition in initial}
+        self._settle()
+        queue = self.queue
+        while True:
+            deadline_at = self._deadline_pending()
+            if queue and (deadline_at is None or queue[0][0] <= deadline_at):
+                self.t = queue[0][0]
+                while queue and queue[0][0] == self.t:
+                    _, _, what, rs, cohort = heapq.heappop(queue)
+                    self._apply(what, rs, cohort)
+                self._settle()
+            elif deadline_at is not None:
+                self.t = deadline_at
+                self._settle(deadline_check=True)
+            else:
+                break
+        return Result(
+            strategy=self.params.strategy,
+            resolved=resolve(self.params),
+            steps=tuple(self.steps),
+            initial_conditions=initial,
+            conditions=tuple(self.changes),
+            final=self._final(),
+        )
+
+    def _final(self) -> dict:
+        total, updated, ready, available = self._pods()
+        old = total - updated
+        progressing = self.conditions[PROGRESSING]
+        if progressing.reason == NEW_RS_AVAILABLE:
+            outcome = "complete"
+        elif progressing.reason == TIMED_OUT:
+            outcome = "progress_deadline_exceeded"
+        else:
+            outcome = "in_progress"
+        return {
+            "t": self.t,
+            "old": old,
+            "new": updated,
+            "total": total,
+            "ready": ready,
+            "available": available,
+            "outcome": outcome,
+            "complete_at": self.complete_at,
+        }
+
+
+def simulate(params: Params) -> Result:
+    """Run the rollout for validated params; deterministic."""
+    return _Simulation(params).run()
+
+
+__all__ = [
+    "DEFAULTS",
+    "KIND",
+    "NEW_RS_NAME",
+    "OLD_RS_NAME",
+    "PARAM_NAMES",
+    "RECREATE",
+    "ROLLING_UPDATE",
+    "STRATEGIES",
+    "Condition",
+    "ParamError",
+    "Params",
+    "Resolved",
+    "Result",
+    "Step",
+    "parse_params",
+    "resolve",
+    "resolve_fenceposts",
+    "scaled_value",
+    "simulate",
+]
