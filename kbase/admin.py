@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from kbase.forms import QuestionAdminForm
 from kbase.models import Choice, Question, Topic
 
 
@@ -17,6 +18,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionAdminForm
     list_display = ["number", "slug", "topic", "difficulty", "is_published", "has_unexported_edits"]
     list_filter = ["topic", "difficulty", "is_published", "has_unexported_edits"]
     list_select_related = ["topic"]
