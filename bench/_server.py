@@ -1,0 +1,63 @@
+"""Start a real gunicorn (production settings, throwaway SQLite) on 127.0.0.1 for benchmarks."""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(*, workers=2, setup=None):
+    """Yield the base URL of a gunicorn serving KubePrep with content loaded; setup(env) may add data."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            **os.environ,
+            "DJANGO_DEBUG": "0",
+            "KUBEPREP_TESTING": "0",
+            "DJANGO_SECRET_KEY": "bench-" + "k" * 60,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "KUBEPREP_SQLITE_PATH": f"{tmp}/bench.sqlite3",
+        }
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+        subprocess.run([*manage, "load_content", "-v0"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env,
+                       check=True, cwd=ROOT)
+        if setup:
+            setup(env)
+        port = free_port()
+        proc = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(workers), "--log-level", "warning"],
+            env=env, cwd=ROOT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(base + "/healthz", timeout=1)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or proc.poll() is not None:
+                        raise RuntimeError("gunicorn did not start")
+                    time.sleep(0.2)
+            yield base, env
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
