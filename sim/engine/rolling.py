@@ -29,8 +29,9 @@ the last progress (the controller requeues itself about one second after that in
 
 from __future__ import annotations
 
-import heapq
+from collections import deque
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ._rolling_params import (
     DEFAULTS,
@@ -62,11 +63,11 @@ TIMED_OUT = "ProgressDeadlineExceeded"
 MIN_AVAILABLE = "MinimumReplicasAvailable"
 MIN_UNAVAILABLE = "MinimumReplicasUnavailable"
 
-_READY, _AVAILABLE, _READY_AND_AVAILABLE = 1, 2, 3
+_READY, _AVAILABLE = 1, 2
+_READY_AND_AVAILABLE = _READY | _AVAILABLE
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """The state right after one ReplicaSet scale (or the initial state, with no event)."""
 
     t: int
@@ -191,7 +192,11 @@ class _ReplicaSet:
 
 
 class _Simulation:
-    """The controller's view of one rollout; `run()` drives syncs until nothing more can happen."""
+    """The controller's view of one rollout; `run()` drives syncs until nothing more can happen.
+
+    There is one old ReplicaSet, so the controller's loops over old ReplicaSets sorted by
+    creation time reduce to that one.
+    """
 
     def __init__(self, params: Params):
         self.params = params
@@ -201,23 +206,27 @@ class _Simulation:
             scaled_value(_typed(params.max_surge), self.replicas, round_up=True) if self.rolling else 0
         )
         self.max_unavailable = max_unavailable(params)
+        self.min_available = self.replicas - self.max_unavailable
+        self.deadline = params.progress_deadline_seconds
         self.ready_delay = params.pod_ready_seconds
         self.available_delay = params.pod_ready_seconds + params.min_ready_seconds
-        self.deadline = params.progress_deadline_seconds
 
-        old = _ReplicaSet(OLD_RS_NAME, self.replicas)
+        self.old = _ReplicaSet(OLD_RS_NAME, self.replicas)
         if self.replicas:
-            old.cohorts.append([self.replicas, True, True])
-        old.ready = old.available = self.replicas
-        self.old_sets = [old]
+            self.old.cohorts.append([self.replicas, True, True])
+        self.old.ready = self.old.available = self.replicas
         self.new: _ReplicaSet | None = None
 
         self.t = 0
-        self.queue: list = []
-        self.sequence = 0
+        # Pods become ready (available) a fixed delay after creation, so each queue stays in time order.
+        if self.ready_delay == self.available_delay:
+            self.queues = ((deque(), _READY_AND_AVAILABLE),)
+        else:
+            self.queues = ((deque(), _READY), (deque(), _AVAILABLE))
         self.steps: list[Step] = []
         self.changes: list[Condition] = []
         self.conditions: dict[str, Condition] = {}
+        self.has_min_availability = True
         self.progress_updated_at = 0
         self.status = (self.replicas, self.replicas, self.replicas, self.replicas)
         self.complete_at: int | None = None
@@ -226,23 +235,10 @@ class _Simulation:
 
     def _pods(self):
         """(total, updated, ready, available) pod counts over every ReplicaSet right now."""
-        total = ready = available = 0
-        for rs in self.old_sets:
-            total += rs.replicas
-            ready += rs.ready
-            available += rs.available
-        updated = 0
-        if self.new is not None:
-            updated = self.new.replicas
-            total += updated
-            ready += self.new.ready
-            available += self.new.available
-        return total, updated, ready, available
-
-    def _record(self, rs: _ReplicaSet, scaled_from: int, scaled_to: int, event: str):
-        old = sum(old_rs.replicas for old_rs in self.old_sets)
-        total, updated, ready, available = self._pods()
-        self.steps.append(Step(self.t, old, updated, ready, available, event, rs.name, scaled_from, scaled_to))
+        old, new = self.old, self.new
+        if new is None:
+            return old.replicas, 0, old.ready, old.available
+        return old.replicas + new.replicas, new.replicas, old.ready + new.ready, old.available + new.available
 
     def _scale(self, rs: _ReplicaSet, size: int) -> bool:
         """scaleReplicaSetAndRecordEvent: resize, create or delete pods, record the event."""
@@ -254,20 +250,30 @@ class _Simulation:
         else:
             self._remove_pods(rs, current - size)
         rs.replicas = size
-        direction = "up" if size > current else "down"
-        self._record(rs, current, size, f"Scaled {direction} replica set {rs.name} from {current} to {size}")
+        self._record(rs, current, size)
         return True
+
+    def _record(self, rs: _ReplicaSet, scaled_from: int, scaled_to: int):
+        old, new = self.old, self.new
+        direction = "up" if scaled_to > scaled_from else "down"
+        event = f"Scaled {direction} replica set {rs.name} from {scaled_from} to {scaled_to}"
+        if new is None:
+            ready, available, new_replicas = old.ready, old.available, 0
+        else:
+            ready, available, new_replicas = old.ready + new.ready, old.available + new.available, new.replicas
+        self.steps.append(
+            Step(self.t, old.replicas, new_replicas, ready, available, event, rs.name, scaled_from, scaled_to)
+        )
 
     def _add_pods(self, rs: _ReplicaSet, count: int):
         cohort = [count, False, False]
         rs.cohorts.append(cohort)
         if rs is self.new and self.params.new_pods_fail:
             return
-        if self.ready_delay == self.available_delay:
-            self._schedule(self.t + self.ready_delay, _READY_AND_AVAILABLE, rs, cohort)
-        else:
-            self._schedule(self.t + self.ready_delay, _READY, rs, cohort)
-            self._schedule(self.t + self.available_delay, _AVAILABLE, rs, cohort)
+        queues = self.queues
+        queues[0][0].append((self.t + self.ready_delay, rs, cohort))
+        if len(queues) == 2:
+            queues[1][0].append((self.t + self.available_delay, rs, cohort))
 
     def _remove_pods(self, rs: _ReplicaSet, count: int):
         """Delete pods the way the ReplicaSet controller prefers: not ready, then not available, newest first."""
@@ -286,18 +292,22 @@ class _Simulation:
                     rs.available -= taken
         rs.cohorts = [cohort for cohort in rs.cohorts if cohort[0]]
 
-    def _schedule(self, when: int, what: int, rs: _ReplicaSet, cohort: list):
-        self.sequence += 1
-        heapq.heappush(self.queue, (when, self.sequence, what, rs, cohort))
+    def _next_pod_event(self) -> int | None:
+        heads = [queue[0][0] for queue, _ in self.queues if queue]
+        return min(heads) if heads else None
 
-    def _apply(self, what: int, rs: _ReplicaSet, cohort: list):
-        count = cohort[0]
-        if what & _READY and not cohort[1]:
-            cohort[1] = True
-            rs.ready += count
-        if what & _AVAILABLE and not cohort[2]:
-            cohort[2] = True
-            rs.available += count
+    def _apply_pod_events(self):
+        """Every pod that becomes ready or available at this instant, as one batch."""
+        for queue, what in self.queues:
+            while queue and queue[0][0] == self.t:
+                _, rs, cohort = queue.popleft()
+                count = cohort[0]
+                if what & _READY and not cohort[1]:
+                    cohort[1] = True
+                    rs.ready += count
+                if what & _AVAILABLE and not cohort[2]:
+                    cohort[2] = True
+                    rs.available += count
 
     # --- the controller ---------------------------------------------------------------------
 
@@ -307,7 +317,7 @@ class _Simulation:
         if size > 0:
             self._add_pods(self.new, size)
             self.new.replicas = size
-            self._record(self.new, 0, size, f"Scaled up replica set {NEW_RS_NAME} from 0 to {size}")
+            self._record(self.new, 0, size)
         self._set_condition(PROGRESSING, "True", NEW_RS_CREATED, f'Created new replica set "{NEW_RS_NAME}"')
         self.progress_updated_at = self.t
 
@@ -316,21 +326,19 @@ class _Simulation:
         if not self.rolling:
             return self.replicas
         current_size = self.new.replicas if self.new is not None else 0
-        total = self._pods()[0]
+        total = self.old.replicas + current_size
         max_total = self.replicas + self.surge_for_new_rs
         if total >= max_total:
             return current_size
         return current_size + min(max_total - total, self.replicas - current_size)
 
     def _sync_rolling(self) -> bool:
-        changed = False
+        """rolloutRolling: scale up if we can, otherwise scale down if we can."""
+        created = False
         if self.new is None:
             self._create_new_replica_set(self._new_rs_new_replicas())
-            changed = True
-        scaled = self._reconcile_new_replica_set()
-        if not scaled:
-            scaled = self._reconcile_old_replica_sets()
-        return changed or scaled
+            created = True
+        return self._reconcile_new_replica_set() or self._reconcile_old_replica_sets() or created
 
     def _reconcile_new_replica_set(self) -> bool:
         new = self.new
@@ -341,13 +349,12 @@ class _Simulation:
         return self._scale(new, self._new_rs_new_replicas())
 
     def _reconcile_old_replica_sets(self) -> bool:
-        old_pods = sum(rs.replicas for rs in self.old_sets)
-        if old_pods == 0:
+        old, new = self.old, self.new
+        if old.replicas == 0:
             return False
-        all_pods = old_pods + self.new.replicas
-        min_available = self.replicas - self.max_unavailable
-        new_unavailable = self.new.replicas - self.new.available
-        max_scaled_down = all_pods - min_available - new_unavailable
+        all_pods = old.replicas + new.replicas
+        new_unavailable = new.replicas - new.available
+        max_scaled_down = all_pods - self.min_available - new_unavailable
         if max_scaled_down <= 0:
             return False
         cleaned = self._cleanup_unhealthy_replicas(max_scaled_down)
@@ -355,50 +362,33 @@ class _Simulation:
         return cleaned + scaled_down > 0
 
     def _cleanup_unhealthy_replicas(self, max_cleanup: int) -> int:
-        total = 0
-        for rs in self.old_sets:
-            if total >= max_cleanup:
-                break
-            if rs.replicas == 0 or rs.replicas == rs.available:
-                continue
-            count = min(max_cleanup - total, rs.replicas - rs.available)
-            self._scale(rs, rs.replicas - count)
-            total += count
-        return total
+        old = self.old
+        if old.replicas == 0 or old.replicas == old.available:
+            return 0
+        count = min(max_cleanup, old.replicas - old.available)
+        self._scale(old, old.replicas - count)
+        return count
 
     def _scale_down_old_for_rolling_update(self) -> int:
-        min_available = self.replicas - self.max_unavailable
-        available = self._pods()[3]
-        if available <= min_available:
+        old = self.old
+        available = old.available + self.new.available
+        if available <= self.min_available or old.replicas == 0:
             return 0
-        wanted = available - min_available
-        total = 0
-        for rs in self.old_sets:
-            if total >= wanted:
-                break
-            if rs.replicas == 0:
-                continue
-            count = min(rs.replicas, wanted - total)
-            self._scale(rs, rs.replicas - count)
-            total += count
-        return total
+        count = min(old.replicas, available - self.min_available)
+        self._scale(old, old.replicas - count)
+        return count
 
     def _sync_recreate(self) -> bool:
-        scaled_down = False
-        for rs in self.old_sets:
-            if rs.replicas:
-                scaled_down = self._scale(rs, 0) or scaled_down
-        if scaled_down:
-            return True
-        if any(rs.cohorts for rs in self.old_sets):
+        """rolloutRecreate: old to zero, wait for old pods to go, then the new ReplicaSet at full size."""
+        if self.old.replicas:
+            return self._scale(self.old, 0)
+        if self.old.cohorts:
             return False
         changed = False
         if self.new is None:
             self._create_new_replica_set(self.replicas)
             changed = True
-        if self.new.replicas != self.replicas:
-            changed = self._scale(self.new, self.replicas) or changed
-        return changed
+        return self._scale(self.new, self.replicas) or changed
 
     # --- status and conditions --------------------------------------------------------------
 
@@ -413,30 +403,35 @@ class _Simulation:
     def _sync_rollout_status(self, status, *, deadline_check: bool):
         """syncRolloutStatus with the status calculated from ReplicaSet status at the sync's start."""
         total, updated, ready, available = status
-        if available >= self.replicas - self.max_unavailable:
-            self._set_condition(AVAILABLE, "True", MIN_AVAILABLE, "Deployment has minimum availability.")
-        else:
-            self._set_condition(AVAILABLE, "False", MIN_UNAVAILABLE, "Deployment does not have minimum availability.")
+        has_min_availability = available >= self.min_available
+        if has_min_availability != self.has_min_availability:
+            self.has_min_availability = has_min_availability
+            if has_min_availability:
+                self._set_condition(AVAILABLE, "True", MIN_AVAILABLE, "Deployment has minimum availability.")
+            else:
+                self._set_condition(AVAILABLE, "False", MIN_UNAVAILABLE, "Deployment does not have minimum availability.")
 
-        progressing = self.conditions[PROGRESSING]
-        name = f'ReplicaSet "{NEW_RS_NAME}"' if self.new is not None else f'Deployment "{DEPLOYMENT_NAME}"'
-        already_complete = total == updated and progressing.reason == NEW_RS_AVAILABLE
-        if not already_complete:
+        reason = self.conditions[PROGRESSING].reason
+        if not (total == updated and reason == NEW_RS_AVAILABLE):
             if updated == self.replicas and total == self.replicas and available == self.replicas:
-                self._set_condition(PROGRESSING, "True", NEW_RS_AVAILABLE, f"{name} has successfully progressed.")
+                self._set_condition(PROGRESSING, "True", NEW_RS_AVAILABLE, f"{self._subject()} has successfully progressed.")
                 self.progress_updated_at = self.t
                 if self.complete_at is None:
                     self.complete_at = self.t
             elif self._made_progress(status):
-                self._set_condition(PROGRESSING, "True", RS_UPDATED, f"{name} is progressing.")
+                if reason != RS_UPDATED:
+                    self._set_condition(PROGRESSING, "True", RS_UPDATED, f"{self._subject()} is progressing.")
                 self.progress_updated_at = self.t
-            elif progressing.reason != NEW_RS_AVAILABLE and (
-                progressing.reason == TIMED_OUT or deadline_check or self.t > self.progress_updated_at + self.deadline
+            elif reason != NEW_RS_AVAILABLE and (
+                reason == TIMED_OUT or deadline_check or self.t > self.progress_updated_at + self.deadline
             ):
-                if progressing.reason != TIMED_OUT:
+                if reason != TIMED_OUT:
                     self.progress_updated_at = self.t
-                self._set_condition(PROGRESSING, "False", TIMED_OUT, f"{name} has timed out progressing.")
+                    self._set_condition(PROGRESSING, "False", TIMED_OUT, f"{self._subject()} has timed out progressing.")
         self.status = status
+
+    def _subject(self) -> str:
+        return f'ReplicaSet "{NEW_RS_NAME}"' if self.new is not None else f'Deployment "{DEPLOYMENT_NAME}"'
 
     def _made_progress(self, status) -> bool:
         """util.DeploymentProgressing: more updated, fewer old, more ready or more available pods."""
@@ -476,14 +471,12 @@ class _Simulation:
         )
         self.conditions = {condition.type: condition for condition in initial}
         self._settle()
-        queue = self.queue
         while True:
             deadline_at = self._deadline_pending()
-            if queue and (deadline_at is None or queue[0][0] <= deadline_at):
-                self.t = queue[0][0]
-                while queue and queue[0][0] == self.t:
-                    _, _, what, rs, cohort = heapq.heappop(queue)
-                    self._apply(what, rs, cohort)
+            pod_event_at = self._next_pod_event()
+            if pod_event_at is not None and (deadline_at is None or pod_event_at <= deadline_at):
+                self.t = pod_event_at
+                self._apply_pod_events()
                 self._settle()
             elif deadline_at is not None:
                 self.t = deadline_at
@@ -501,7 +494,6 @@ class _Simulation:
 
     def _final(self) -> dict:
         total, updated, ready, available = self._pods()
-        old = total - updated
         progressing = self.conditions[PROGRESSING]
         if progressing.reason == NEW_RS_AVAILABLE:
             outcome = "complete"
@@ -511,7 +503,7 @@ class _Simulation:
             outcome = "in_progress"
         return {
             "t": self.t,
-            "old": old,
+            "old": total - updated,
             "new": updated,
             "total": total,
             "ready": ready,
