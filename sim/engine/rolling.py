@@ -35,6 +35,8 @@ from typing import NamedTuple
 
 from ._rolling_params import (
     DEFAULTS,
+    MAX_REPLICAS,
+    MAX_SECONDS,
     PARAM_NAMES,
     RECREATE,
     ROLLING_UPDATE,
@@ -101,16 +103,24 @@ class Step(NamedTuple):
 
 @dataclass(frozen=True)
 class Condition:
-    """A Deployment condition as set at time `t`."""
+    """A Deployment condition as set at time `t`, right after step number `after_step`."""
 
     t: int
     type: str
     status: str
     reason: str
     message: str
+    after_step: int = 0
 
     def to_dict(self) -> dict:
-        return {"t": self.t, "type": self.type, "status": self.status, "reason": self.reason, "message": self.message}
+        return {
+            "t": self.t,
+            "type": self.type,
+            "status": self.status,
+            "reason": self.reason,
+            "message": self.message,
+            "after_step": self.after_step,
+        }
 
 
 @dataclass(frozen=True)
@@ -396,7 +406,7 @@ class _Simulation:
         current = self.conditions.get(kind)
         if current is not None and current.status == status and current.reason == reason:
             return
-        condition = Condition(self.t, kind, status, reason, message)
+        condition = Condition(self.t, kind, status, reason, message, len(self.steps) - 1)
         self.conditions[kind] = condition
         self.changes.append(condition)
 
@@ -521,6 +531,8 @@ def simulate(params: Params) -> Result:
 __all__ = [
     "DEFAULTS",
     "KIND",
+    "MAX_REPLICAS",
+    "MAX_SECONDS",
     "NEW_RS_NAME",
     "OLD_RS_NAME",
     "PARAM_NAMES",
@@ -533,6 +545,9 @@ __all__ = [
     "Resolved",
     "Result",
     "Step",
+    "is_percent",
+    "max_surge",
+    "max_unavailable",
     "parse_params",
     "resolve",
     "resolve_fenceposts",

@@ -413,7 +413,8 @@ def test_to_dict_is_the_api_contract():
     data = run().to_dict()
     assert set(data["resolved"]) >= {"max_surge", "max_unavailable", "max_total", "min_available"}
     assert set(data["steps"][0]) >= {"t", "old", "new", "total", "available", "event"}
-    assert set(data["conditions"][0]) == {"t", "type", "status", "reason", "message"}
+    assert set(data["conditions"][0]) == {"t", "type", "status", "reason", "message", "after_step"}
+    assert [c["after_step"] for c in data["conditions"]] == [1, 1, 6]
 
 
 def test_the_engine_imports_without_django():
