@@ -208,11 +208,11 @@ def parse_params(raw: Mapping[str, object]) -> Params:
     deadline = integer("progress_deadline_seconds", maximum=MAX_SECONDS)
     new_pods_fail = _boolean(value_of("new_pods_fail"), errors)
 
-    if strategy == ROLLING_UPDATE and surge is not None and unavailable is not None:
-        if _number(surge) == 0 and _number(unavailable) == 0:
-            errors["max_unavailable"] = BOTH_ZERO
-        elif is_percent(unavailable) and _number(unavailable) > 100:
+    if strategy == ROLLING_UPDATE and unavailable is not None:
+        if is_percent(unavailable) and _number(unavailable) > 100:
             errors["max_unavailable"] = OVER_100_PERCENT
+        elif surge is not None and _number(surge) == 0 and _number(unavailable) == 0:
+            errors["max_unavailable"] = BOTH_ZERO
     if deadline is not None and min_ready is not None and deadline <= min_ready:
         errors["progress_deadline_seconds"] = DEADLINE_NOT_AFTER_MIN_READY
 

@@ -1,0 +1,112 @@
+"""SVG geometry for the rolling-update chart: old/new pods per step, the available line, the allowed band.
+
+Coordinates are computed here so the template only places shapes; everything is in viewBox units.
+"""
+
+from __future__ import annotations
+
+FULL = {"width": 720, "height": 300, "left": 44, "right": 16, "top": 16, "bottom": 40, "max_columns": 120, "max_labels": 16}
+COMPACT = {"width": 480, "height": 190, "left": 34, "right": 10, "top": 16, "bottom": 30, "max_columns": 40, "max_labels": 10}
+
+
+def sample_indexes(count: int, limit: int) -> list[int]:
+    """At most `limit` evenly spread indexes into range(count), always keeping the first and last."""
+    if count <= limit:
+        return list(range(count))
+    last = count - 1
+    picked = {round(i * last / (limit - 1)) for i in range(limit)}
+    return sorted(picked)
+
+
+def _columns_source(result: dict) -> list[dict]:
+    """The steps, plus the final state when it differs from the last step (pods that became ready later)."""
+    steps = result["steps"]
+    final = result["final"]
+    last = steps[-1]
+    if (final["available"], final["ready"], final["t"]) != (last["available"], last["ready"], last["t"]):
+        end = {**final, "event": "", "index": len(steps), "is_end": True}
+        return [*({**step, "index": i, "is_end": False} for i, step in enumerate(steps)), end]
+    return [{**step, "index": i, "is_end": False} for i, step in enumerate(steps)]
+
+
+def build_chart(result: dict, *, compact: bool = False) -> dict:
+    """Chart geometry for a result dict (as returned by the API); `compact` for embeds."""
+    layout = COMPACT if compact else FULL
+    source = _columns_source(result)
+    shown = [source[i] for i in sample_indexes(len(source), layout["max_columns"])]
+    resolved = result["resolved"]
+    top_value = max(
+        1,
+        resolved["max_total"],
+        max(column["old"] + column["new"] for column in source),
+    )
+    plot_left = layout["left"]
+    plot_right = layout["width"] - layout["right"]
+    plot_top = layout["top"]
+    plot_bottom = layout["height"] - layout["bottom"]
+    plot_height = plot_bottom - plot_top
+    slot = (plot_right - plot_left) / len(shown)
+
+    def y(value: float) -> float:
+        return round(plot_bottom - value / top_value * plot_height, 2)
+
+    label_every = max(1, -(-len(shown) // layout["max_labels"]))
+    columns = []
+    for position, column in enumerate(shown):
+        x = plot_left + position * slot
+        bar_width = slot * 0.7
+        old_top = y(column["old"])
+        new_top = y(column["old"] + column["new"])
+        columns.append(
+            {
+                "step": column,
+                "x": round(x + slot * 0.15, 2),
+                "width": round(bar_width, 2),
+                "center": round(x + slot / 2, 2),
+                "old_y": old_top,
+                "old_height": round(plot_bottom - old_top, 2),
+                "new_y": new_top,
+                "new_height": round(old_top - new_top, 2),
+                "available_y": y(column["available"]),
+                "show_label": position % label_every == 0 or position == len(shown) - 1,
+            }
+        )
+    band_top = y(resolved["max_total"])
+    band_bottom = y(resolved["min_available"])
+    ticks = sorted({0, resolved["min_available"], resolved["max_total"], top_value})
+    return {
+        "width": layout["width"],
+        "height": layout["height"],
+        "plot_left": plot_left,
+        "plot_right": plot_right,
+        "plot_top": plot_top,
+        "plot_bottom": plot_bottom,
+        "plot_width": plot_right - plot_left,
+        "label_x": plot_left - 5,
+        "limit_label_x": plot_right - 3,
+        "label_y": plot_bottom + (16 if not compact else 13),
+        "axis_label_y": layout["height"] - 4,
+        "columns": columns,
+        "available_points": " ".join(f"{c['center']},{c['available_y']}" for c in columns),
+        "show_markers": len(columns) <= 40,
+        "band": {"y": band_top, "height": round(band_bottom - band_top, 2)},
+        "max_total_y": band_top,
+        "max_total_label_y": round(band_top - 4, 2),
+        "min_available_y": band_bottom,
+        "min_available_label_y": round(band_bottom + 13, 2),
+        "min_available_label_fits": band_bottom + 13 < plot_bottom - 2,
+        "ticks": [
+            {"value": value, "y": y(value), "text_y": round(y(value) + 4, 2)}
+            for value in ticks
+            if _far_enough(value, ticks, top_value)
+        ],
+        "shown": len(shown),
+        "total": len(source),
+        "compact": compact,
+    }
+
+
+def _far_enough(value: int, ticks: list[int], top_value: int) -> bool:
+    """Drop a tick label that would overlap a larger neighbour (closer than 6% of the axis)."""
+    larger = [other for other in ticks if other > value]
+    return not larger or (min(larger) - value) / top_value >= 0.06
