@@ -1,0 +1,158 @@
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kbase.models import Question
+
+MIN_RETENTION = 0.70
+MAX_RETENTION = 0.97
+
+
+class State(models.IntegerChoices):
+    """A card's learning state: FSRS's three states plus New (never reviewed), which FSRS does not model."""
+
+    NEW = 0, _("New")
+    LEARNING = 1, _("Learning")
+    REVIEW = 2, _("Review")
+    RELEARNING = 3, _("Relearning")
+
+
+INTRADAY_STATES = (State.LEARNING, State.RELEARNING)
+
+
+class Rating(models.IntegerChoices):
+    AGAIN = 1, _("Again")
+    HARD = 2, _("Hard")
+    GOOD = 3, _("Good")
+    EASY = 4, _("Easy")
+
+
+class Preferences(models.Model):
+    """A learner's review settings: language, day boundaries, retention target and daily limits."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences")
+    language = models.CharField(_("interface language"), max_length=10, choices=settings.LANGUAGES, default="en")
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    day_start_hour = models.PositiveSmallIntegerField(
+        _("new day starts at"), default=4, help_text=_("Hour of the day (0-23, local time) when a new review day begins.")
+    )
+    desired_retention = models.FloatField(
+        _("desired retention"),
+        default=0.9,
+        help_text=_("Share of cards you want to recall when they come due (0.70-0.97). Higher means more reviews."),
+    )
+    new_per_day = models.PositiveIntegerField(_("new cards per day"), default=20)
+    reviews_per_day = models.PositiveIntegerField(_("reviews per day"), default=200)
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+        constraints = [
+            models.CheckConstraint(condition=Q(day_start_hour__lte=23), name="preferences_day_start_hour_0_23"),
+            models.CheckConstraint(
+                condition=Q(desired_retention__gte=MIN_RETENTION, desired_retention__lte=MAX_RETENTION),
+                name="preferences_retention_range",
+            ),
+            models.CheckConstraint(condition=Q(new_per_day__lte=9999), name="preferences_new_per_day_max"),
+            models.CheckConstraint(condition=Q(reviews_per_day__lte=99999), name="preferences_reviews_per_day_max"),
+        ]
+
+    def __str__(self):
+        return f"preferences of {self.user_id}"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+class CardQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The user's cards whose questions are still published (unpublished ones leave the queue)."""
+        return self.filter(user=user, question__is_published=True)
+
+    def new(self):
+        return self.filter(state=State.NEW).order_by("question__number")
+
+    def intraday_due_by(self, moment):
+        return self.filter(state__in=INTRADAY_STATES, due__lte=moment).order_by("due", "pk")
+
+    def reviews_due_before(self, moment):
+        return self.filter(state=State.REVIEW, due__lt=moment).order_by("due", "pk")
+
+
+class Card(models.Model):
+    """One learner's spaced-repetition card for one question, holding the FSRS memory state."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cards")
+    # PROTECT: deleting a question must not silently erase learners' review history;
+    # the content importer unpublishes removed questions instead of deleting them.
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="cards")
+    state = models.PositiveSmallIntegerField(_("state"), choices=State.choices, default=State.NEW)
+    step = models.PositiveSmallIntegerField(_("learning step"), null=True, blank=True)
+    stability = models.FloatField(_("stability"), null=True, blank=True)
+    difficulty = models.FloatField(_("difficulty"), null=True, blank=True)
+    due = models.DateTimeField(_("due"), null=True, blank=True)
+    last_review = models.DateTimeField(_("last review"), null=True, blank=True)
+    reps = models.PositiveIntegerField(_("reviews"), default=0)
+    lapses = models.PositiveIntegerField(_("lapses"), default=0)
+    # Bumped by every rating and every undo (never restored): a rating form carries the
+    # version it was rendered with, so a repeated or stale submission changes nothing.
+    version = models.PositiveIntegerField(default=0)
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    objects = CardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("card")
+        verbose_name_plural = _("cards")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="card_unique_user_question"),
+            models.CheckConstraint(condition=Q(state__lte=3), name="card_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state=State.NEW, due__isnull=True, last_review__isnull=True, reps=0)
+                | Q(state__gt=State.NEW, due__isnull=False, last_review__isnull=False, reps__gt=0),
+                name="card_new_iff_unreviewed",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "state", "due"], name="card_user_state_due")]
+
+    def __str__(self):
+        return f"card {self.pk} ({self.user_id}, {self.question_id})"
+
+    @property
+    def is_new(self):
+        return self.state == State.NEW
+
+
+class ReviewLog(models.Model):
+    """One rating of one card, with the card's state before it, so it can be undone exactly or replayed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs")
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="logs")
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=Rating.choices)
+    reviewed_at = models.DateTimeField(_("reviewed at"))
+    day = models.DateField(_("review day"), help_text=_("The learner's local review day, after the day-start hour."))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
+    scheduled_interval = models.DurationField(_("scheduled interval"))
+    state_before = models.PositiveSmallIntegerField(_("state before"), choices=State.choices)
+    step_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability_before = models.FloatField(null=True, blank=True)
+    difficulty_before = models.FloatField(null=True, blank=True)
+    due_before = models.DateTimeField(null=True, blank=True)
+    last_review_before = models.DateTimeField(null=True, blank=True)
+    lapses_before = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("review log")
+        verbose_name_plural = _("review logs")
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=4), name="reviewlog_rating_1_4"),
+            models.CheckConstraint(condition=Q(state_before__lte=3), name="reviewlog_state_before_valid"),
+        ]
+        indexes = [models.Index(fields=["user", "day"], name="reviewlog_user_day")]
+
+    def __str__(self):
+        return f"review {self.pk} of card {self.card_id}"

@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from quiz import views
 
 app_name = "quiz"
 
-urlpatterns = []
+urlpatterns = [
+    path("review/", views.review, name="review"),
+    path("review/rate/", views.review_rate, name="review-rate"),
+    path("review/undo/", views.review_undo_view, name="review-undo"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("deck/", views.deck, name="deck"),
+    path("deck/add/", views.deck_add, name="deck-add"),
+    path("settings/", views.preferences, name="settings"),
+]

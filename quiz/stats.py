@@ -1,0 +1,104 @@
+"""Dashboard figures for one learner: today, streak, review heatmap, due forecast, true retention, card states."""
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Count, Q
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
+
+from kbase.models import is_zh
+from quiz import charts
+from quiz.days import day_start
+from quiz.models import Card, Preferences, Rating, ReviewLog, State
+from quiz.queue import ReviewQueue, review_queue
+
+FORECAST_DAYS = 30
+HEATMAP_DAYS = 365
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    queue: ReviewQueue
+    streak: int
+    reviewed_today: int
+    heatmap: charts.Heatmap
+    forecast: charts.BarChart
+    retention: charts.RetentionChart
+    retention_overall: charts.RetentionRow | None
+    states: charts.StackedBar
+
+
+def daily_review_counts(*, user: AbstractBaseUser) -> dict[date, int]:
+    """Reviews per review day, all time (one grouped scan of the user-and-day index)."""
+    return dict(ReviewLog.objects.filter(user=user).values_list("day").annotate(count=Count("pk")).order_by())
+
+
+def streak(counts: dict[date, int], *, today: date) -> int:
+    """Consecutive review days up to today; a day not yet reviewed today does not break it."""
+    day = today if counts.get(today) else today - timedelta(days=1)
+    length = 0
+    while counts.get(day):
+        length += 1
+        day -= timedelta(days=1)
+    return length
+
+
+def due_forecast(*, user: AbstractBaseUser, preferences: Preferences, today: date) -> list[int]:
+    """Cards falling due on each of the next FORECAST_DAYS review days; overdue cards count for today."""
+    zone, hour = preferences.zone, preferences.day_start_hour
+    starts = [day_start(today + timedelta(days=offset), zone=zone, day_start_hour=hour) for offset in range(FORECAST_DAYS + 1)]
+    counts = [0] * FORECAST_DAYS
+    dues = Card.objects.for_user(user).exclude(state=State.NEW).filter(due__lt=starts[-1]).values_list("due", flat=True)
+    for due in dues:
+        counts[max(0, bisect_right(starts, due) - 1)] += 1
+    return counts
+
+
+def retention_by_topic(*, user: AbstractBaseUser, since: date) -> list[tuple[str, int, int]]:
+    """True retention: of the reviews of Review-state cards since `since`, how many were not rated Again."""
+    topic = "card__question__topic__"
+    rows = (
+        ReviewLog.objects.filter(user=user, state_before=State.REVIEW, day__gte=since)
+        .values(f"{topic}position", f"{topic}slug", f"{topic}name_en", f"{topic}name_zh")
+        .annotate(total=Count("pk"), passed=Count("pk", filter=Q(rating__gt=Rating.AGAIN)))
+        .order_by(f"{topic}position", f"{topic}slug")
+    )
+    zh = is_zh()
+    return [(row[f"{topic}name_zh"] if zh else row[f"{topic}name_en"], row["passed"], row["total"]) for row in rows]
+
+
+def dashboard_figures(*, user: AbstractBaseUser, preferences: Preferences, now: datetime) -> DashboardFigures:
+    queue = review_queue(user=user, preferences=preferences, now=now, pick_card=False)
+    today = queue.day.date
+    counts = daily_review_counts(user=user)
+    forecast = due_forecast(user=user, preferences=preferences, today=today)
+    forecast_labels = [gettext("Today")] + [date_format(today + timedelta(days=offset), "M j") for offset in range(1, FORECAST_DAYS)]
+    retention_rows = retention_by_topic(user=user, since=today - timedelta(days=HEATMAP_DAYS - 1))
+    passed, total = sum(row[1] for row in retention_rows), sum(row[2] for row in retention_rows)
+    by_state = queue.by_state
+    return DashboardFigures(
+        queue=queue,
+        streak=streak(counts, today=today),
+        reviewed_today=counts.get(today, 0),
+        heatmap=charts.heatmap(
+            counts,
+            today=today,
+            days=HEATMAP_DAYS,
+            month_name=lambda day: date_format(day, "M"),
+            weekday_name=lambda day: date_format(day, "D"),
+        ),
+        forecast=charts.column_chart(forecast, labels=forecast_labels),
+        retention=charts.retention_chart(retention_rows),
+        retention_overall=charts.retention_chart([(gettext("All topics"), passed, total)]).rows[0] if total else None,
+        states=charts.stacked_bar([
+            (key, label, by_state[state]) for key, label, state in (
+                ("new", State.NEW.label, State.NEW),
+                ("learning", State.LEARNING.label, State.LEARNING),
+                ("review", State.REVIEW.label, State.REVIEW),
+                ("relearning", State.RELEARNING.label, State.RELEARNING),
+            )
+        ]),
+    )

@@ -1,0 +1,196 @@
+from datetime import date, timedelta
+
+import pytest
+
+from quiz.models import Preferences, Rating, State
+from quiz.queue import review_queue
+from quiz.services import deck_add_topic, review_record
+from tests.quiz.helpers import at, make_card, make_question, make_questions, make_topic, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def queue_at(user, now, **kwargs):
+    return review_queue(user=user, preferences=Preferences.objects.get(user=user), now=now, **kwargs)
+
+
+def rate_next(user, now, rating=Rating.GOOD):
+    card = queue_at(user, now).card
+    review_record(user=user, card_id=card.pk, rating=rating, version=card.version, now=now)
+    return card
+
+
+def test_new_cards_come_in_content_plan_order_whatever_order_topics_were_added():
+    user = make_user()
+    later_topic, earlier_topic = make_topic("later", position=2), make_topic("earlier", position=1)
+    make_question("third", topic=later_topic, number=30)
+    make_question("first", topic=earlier_topic, number=10)
+    make_question("second", topic=later_topic, number=20)
+    deck_add_topic(user=user, topic=later_topic)
+    deck_add_topic(user=user, topic=earlier_topic)
+    now = at(2026, 5, 1, 12, 0)
+
+    seen = [rate_next(user, now + timedelta(seconds=i), Rating.EASY).question.slug for i in range(3)]
+
+    assert seen == ["first", "second", "third"]
+
+
+def test_the_daily_new_card_limit_holds_until_the_next_review_day():
+    user = make_user(new_per_day=2)
+    topic = make_topic()
+    make_questions(5, topic=topic)
+    deck_add_topic(user=user, topic=topic)
+    now = at(2026, 5, 1, 12, 0)
+
+    assert queue_at(user, now).new == 2
+    rate_next(user, now, Rating.EASY)
+    rate_next(user, now + timedelta(seconds=1), Rating.EASY)
+
+    done = queue_at(user, now + timedelta(minutes=1))
+    assert (done.new, done.card, done.new_done, done.new_in_deck) == (0, None, 2, 3)
+    tomorrow = queue_at(user, at(2026, 5, 2, 4, 0))
+    assert tomorrow.new == 2
+    assert tomorrow.card.question.number == 3
+
+
+def test_the_daily_review_limit_caps_review_cards_but_not_learning_steps():
+    user = make_user(reviews_per_day=2)
+    now = at(2026, 5, 1, 12, 0)
+    for days_overdue in range(4):
+        make_card(user, state=State.REVIEW, stability=5.0, difficulty=5.0, reps=2,
+                  last_review=now - timedelta(days=6 + days_overdue), due=now - timedelta(days=days_overdue))
+
+    assert queue_at(user, now).reviews == 2
+    oldest = rate_next(user, now, Rating.AGAIN)
+    assert oldest.due == now - timedelta(days=3)
+    rate_next(user, now + timedelta(seconds=1), Rating.GOOD)
+
+    later = queue_at(user, now + timedelta(minutes=11))
+    assert later.reviews == 0
+    assert later.learning == 1
+    assert later.card.pk == oldest.pk  # relearning step is still served after the limit is reached
+
+
+def test_learning_cards_due_now_come_before_reviews_and_new_cards():
+    user = make_user()
+    now = at(2026, 5, 1, 12, 0)
+    make_card(user)
+    review = make_card(user, state=State.REVIEW, stability=5.0, difficulty=5.0, reps=2,
+                       last_review=now - timedelta(days=5), due=now - timedelta(hours=1))
+    learning = make_card(user, state=State.LEARNING, step=1, stability=2.0, difficulty=5.0, reps=1,
+                         last_review=now - timedelta(minutes=15), due=now - timedelta(minutes=5))
+
+    assert queue_at(user, now).card == learning
+    learning.due = now + timedelta(minutes=5)
+    learning.save()
+    assert queue_at(user, now).card == review
+
+
+def test_a_learning_card_due_soon_is_shown_early_only_when_nothing_else_is_left():
+    user = make_user()
+    now = at(2026, 5, 1, 12, 0)
+    learning = make_card(user, state=State.LEARNING, step=1, stability=2.0, difficulty=5.0, reps=1,
+                         last_review=now, due=now + timedelta(minutes=10))
+
+    assert queue_at(user, now).card == learning
+    learning.due = now + timedelta(minutes=30)
+    learning.save()
+    waiting = queue_at(user, now)
+    assert waiting.card is None
+    assert (waiting.learning, waiting.next_learning_due) == (1, now + timedelta(minutes=30))
+
+
+def test_unpublished_questions_leave_the_queue():
+    user = make_user()
+    card = make_card(user)
+    card.question.is_published = False
+    card.question.save()
+
+    queue = queue_at(user, at(2026, 5, 1, 12, 0))
+
+    assert (queue.card, queue.new, queue.in_deck) == (None, 0, 0)
+
+
+def test_review_cards_due_before_the_local_day_start_count_as_due_today():
+    # New York, day starts at 04:00. On 10 May 2026 (EDT) the review day ends at 08:00 UTC on 11 May.
+    user = make_user(time_zone="America/New_York")
+    now = at(2026, 5, 10, 16, 0)
+    before_cutoff = make_card(user, state=State.REVIEW, stability=5.0, difficulty=5.0, reps=2,
+                              last_review=now - timedelta(days=5), due=at(2026, 5, 11, 7, 59))
+    make_card(user, state=State.REVIEW, stability=5.0, difficulty=5.0, reps=2,
+              last_review=now - timedelta(days=5), due=at(2026, 5, 11, 8, 0))
+
+    queue = queue_at(user, now)
+
+    assert queue.reviews == 1
+    assert queue.card == before_cutoff
+    assert queue.day.date == date(2026, 5, 10)
+
+
+def test_the_new_card_limit_resets_at_the_local_day_start_across_spring_forward():
+    # New York springs forward on 8 March 2026, so the review day of 7 March is 23 hours long.
+    user = make_user(time_zone="America/New_York", new_per_day=1)
+    topic = make_topic()
+    make_questions(4, topic=topic)
+    deck_add_topic(user=user, topic=topic)
+
+    rate_next(user, at(2026, 3, 7, 23, 30), Rating.EASY)  # 18:30 EST on 7 March
+    assert queue_at(user, at(2026, 3, 8, 0, 30)).new == 0  # past midnight UTC: still 7 March locally
+    assert queue_at(user, at(2026, 3, 8, 7, 59)).new == 0  # 03:59 EDT: still 7 March
+    fresh = queue_at(user, at(2026, 3, 8, 8, 0))  # 04:00 EDT: 8 March begins
+    assert (fresh.new, fresh.day.date) == (1, date(2026, 3, 8))
+    assert fresh.day.start == at(2026, 3, 8, 8, 0)
+
+
+def test_due_counts_follow_the_local_day_across_fall_back():
+    # New York falls back on 1 November 2026: the review day of 31 October ends at 09:00 UTC.
+    user = make_user(time_zone="America/New_York")
+    now = at(2026, 10, 31, 20, 0)
+    for hour in (8, 9):
+        make_card(user, state=State.REVIEW, stability=5.0, difficulty=5.0, reps=2,
+                  last_review=now - timedelta(days=5), due=at(2026, 11, 1, hour, 30))
+
+    queue = queue_at(user, now)
+
+    assert queue.day.end == at(2026, 11, 1, 9, 0)
+    assert queue.reviews == 1  # 03:30 EST is before the 04:00 cut-off; 04:30 EST is tomorrow
+
+
+def test_a_requested_card_is_shown_first_if_it_is_queued():
+    user = make_user()
+    first, second = make_card(user), make_card(user)
+    now = at(2026, 5, 1, 12, 0)
+
+    assert queue_at(user, now).card == first
+    assert queue_at(user, now, card_id=second.pk).card == second
+
+
+def test_a_requested_card_that_is_not_due_is_ignored():
+    user = make_user()
+    now = at(2026, 5, 1, 12, 0)
+    waiting = make_card(user, state=State.REVIEW, stability=50.0, difficulty=5.0, reps=3,
+                        last_review=now, due=now + timedelta(days=40))
+
+    assert queue_at(user, now, card_id=waiting.pk).card is None
+
+
+def test_asking_for_someone_elses_card_raises():
+    owner, other = make_user("owner"), make_user("other")
+    card = make_card(owner)
+
+    with pytest.raises(card.DoesNotExist):
+        queue_at(other, at(2026, 5, 1, 12, 0), card_id=card.pk)
+
+
+def test_progress_counts_what_was_done_and_what_remains():
+    user = make_user()
+    topic = make_topic()
+    make_questions(3, topic=topic)
+    deck_add_topic(user=user, topic=topic)
+    now = at(2026, 5, 1, 12, 0)
+    rate_next(user, now, Rating.EASY)
+    rate_next(user, now + timedelta(seconds=1), Rating.GOOD)
+
+    queue = queue_at(user, now + timedelta(seconds=2))
+
+    assert (queue.done, queue.new, queue.learning, queue.remaining, queue.total) == (2, 1, 1, 2, 4)
