@@ -5,8 +5,9 @@ Coordinates are computed here so the template only places shapes; everything is 
 
 from __future__ import annotations
 
-FULL = {"width": 720, "height": 300, "left": 44, "right": 16, "top": 16, "bottom": 40, "max_columns": 120, "max_labels": 16}
-COMPACT = {"width": 480, "height": 190, "left": 34, "right": 10, "top": 16, "bottom": 30, "max_columns": 40, "max_labels": 10}
+FULL = {"width": 640, "height": 300, "left": 52, "right": 58, "top": 14, "bottom": 40, "max_columns": 120, "max_labels": 12}
+COMPACT = {"width": 480, "height": 190, "left": 36, "right": 50, "top": 10, "bottom": 28, "max_columns": 40, "max_labels": 10}
+LIMIT_LABEL_GAP = 19
 
 
 def sample_indexes(count: int, limit: int) -> list[int]:
@@ -40,8 +41,11 @@ def build_chart(result: dict, *, compact: bool = False) -> dict:
         resolved["max_total"],
         max(column["old"] + column["new"] for column in source),
     )
-    plot_left = layout["left"]
-    plot_right = layout["width"] - layout["right"]
+    # Margins and label spacing grow with the longest number so that labels stay readable on a phone,
+    # where the stylesheet enlarges the text (about 11 viewBox units per digit).
+    digits = len(str(top_value))
+    plot_left = max(layout["left"], 12 + digits * 11)
+    plot_right = layout["width"] - max(layout["right"], 52 + digits * 12)
     plot_top = layout["top"]
     plot_bottom = layout["height"] - layout["bottom"]
     plot_height = plot_bottom - plot_top
@@ -50,8 +54,10 @@ def build_chart(result: dict, *, compact: bool = False) -> dict:
     def y(value: float) -> float:
         return round(plot_bottom - value / top_value * plot_height, 2)
 
-    label_every = max(1, -(-len(shown) // layout["max_labels"]))
+    max_labels = min(layout["max_labels"], int((plot_right - plot_left) // (len(str(len(source))) * 11 + 12)))
+    label_every = max(1, -(-len(shown) // max(1, max_labels)))
     columns = []
+    last = len(shown) - 1
     for position, column in enumerate(shown):
         x = plot_left + position * slot
         bar_width = slot * 0.7
@@ -68,7 +74,8 @@ def build_chart(result: dict, *, compact: bool = False) -> dict:
                 "new_y": new_top,
                 "new_height": round(old_top - new_top, 2),
                 "available_y": y(column["available"]),
-                "show_label": position % label_every == 0 or position == len(shown) - 1,
+                "show_label": position == last
+                or (position % label_every == 0 and last - position >= label_every),
             }
         )
     band_top = y(resolved["max_total"])
@@ -83,7 +90,7 @@ def build_chart(result: dict, *, compact: bool = False) -> dict:
         "plot_bottom": plot_bottom,
         "plot_width": plot_right - plot_left,
         "label_x": plot_left - 5,
-        "limit_label_x": plot_right - 3,
+        "limit_label_x": plot_right + 4,
         "label_y": plot_bottom + (16 if not compact else 13),
         "axis_label_y": layout["height"] - 4,
         "columns": columns,
@@ -91,10 +98,8 @@ def build_chart(result: dict, *, compact: bool = False) -> dict:
         "show_markers": len(columns) <= 40,
         "band": {"y": band_top, "height": round(band_bottom - band_top, 2)},
         "max_total_y": band_top,
-        "max_total_label_y": round(band_top - 4, 2),
         "min_available_y": band_bottom,
-        "min_available_label_y": round(band_bottom + 13, 2),
-        "min_available_label_fits": band_bottom + 13 < plot_bottom - 2,
+        **_limit_label_positions(band_top, band_bottom, top=plot_top),
         "ticks": [
             {"value": value, "y": y(value), "text_y": round(y(value) + 4, 2)}
             for value in ticks
@@ -104,6 +109,20 @@ def build_chart(result: dict, *, compact: bool = False) -> dict:
         "total": len(source),
         "compact": compact,
     }
+
+
+def _limit_label_positions(max_total_y: float, min_available_y: float, *, top: float) -> dict:
+    """Text baselines for the max/min labels right of the plot, pushed apart when the lines are close."""
+    max_label_y = max_total_y + 4
+    min_label_y = min_available_y + 4
+    shortfall = LIMIT_LABEL_GAP - (min_label_y - max_label_y)
+    if shortfall > 0:
+        max_label_y -= shortfall / 2
+        min_label_y += shortfall / 2
+    if max_label_y < top + 4:
+        min_label_y += top + 4 - max_label_y
+        max_label_y = top + 4
+    return {"max_total_label_y": round(max_label_y, 2), "min_available_label_y": round(min_label_y, 2)}
 
 
 def _far_enough(value: int, ticks: list[int], top_value: int) -> bool:

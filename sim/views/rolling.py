@@ -16,7 +16,7 @@ from sim.engine import ParamError, rolling
 from sim.services import simulate_cached
 
 KIND = rolling.KIND
-MAX_TABLE_ROWS = 60
+MAX_TABLE_ROWS = 40
 EMBED_TABLE_ROWS = 8
 PRESETS = (
     ("three", gettext_lazy("3 replicas, 25% / 25%"), {"replicas": 3}),
@@ -30,6 +30,8 @@ PRESETS = (
 
 class RollingUpdateForm(forms.Form):
     """The simulator's parameters; `clean()` returns the engine's Params (the engine validates)."""
+
+    label_suffix = ""
 
     replicas = forms.CharField(
         label=gettext_lazy("Replicas"), required=False,

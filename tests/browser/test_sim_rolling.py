@@ -18,7 +18,7 @@ def test_changing_replicas_redraws_the_chart_and_updates_the_url(page):
     page.fill("#id_replicas", "10")
     page.wait_for_url(re.compile(r"replicas=10"))
     page.locator("table.rolling-steps", has_text="from 10 to 8").wait_for()
-    assert "max total 13" in page.locator("#rolling-result svg.rolling-chart").text_content()
+    assert "max 13" in page.locator("#rolling-result svg.rolling-chart").text_content()
     assert "from 8 available to 13 pods" in page.locator("#rolling-result svg.rolling-chart").get_attribute("aria-label")
     assert "rounded up to 3" in page.locator(".rolling-explanation").inner_text()
     assert page.locator("h1").count() == 1

@@ -181,3 +181,51 @@ def test_embed_context_shortens_long_runs():
     assert context["omitted_rows"] == len(result["steps"]) - 8
     assert context["table_rows"][-1]["event"] == "Scaled down replica set web-old-5d8f7c9b from 1 to 0"
     assert context["chart"]["compact"] and context["chart"]["shown"] <= 40
+
+
+# --- chart geometry (sim/charts_rolling.py) --------------------------------------------------------
+
+
+def test_sampling_keeps_the_first_and_last_steps_within_the_limit():
+    from sim.charts_rolling import sample_indexes
+
+    assert sample_indexes(5, 10) == [0, 1, 2, 3, 4]
+    picked = sample_indexes(20_001, 120)
+    assert picked[0] == 0 and picked[-1] == 20_000 and len(picked) <= 120
+    assert picked == sorted(set(picked))
+
+
+def test_chart_bars_stack_old_under_new_and_the_band_spans_min_to_max():
+    from sim.charts_rolling import build_chart
+
+    result = rolling.simulate(rolling.parse_params({"replicas": 10})).to_dict()
+    chart = build_chart(result)
+    unit = (chart["plot_bottom"] - chart["plot_top"]) / 13
+    for column in chart["columns"]:
+        assert column["old_y"] + column["old_height"] == pytest.approx(chart["plot_bottom"])
+        assert column["new_y"] + column["new_height"] == pytest.approx(column["old_y"])
+        assert column["old_height"] + column["new_height"] == pytest.approx(column["step"]["total"] * unit, abs=0.05)
+    assert chart["max_total_y"] == pytest.approx(chart["plot_top"])
+    assert chart["band"]["height"] == pytest.approx(5 * unit, abs=0.05)
+    assert [tick["value"] for tick in chart["ticks"]] == [0, 8, 13]
+
+
+def test_chart_adds_an_end_column_when_pods_become_ready_after_the_last_scale():
+    from sim.charts_rolling import build_chart
+
+    result = rolling.simulate(rolling.parse_params({"strategy": "Recreate"})).to_dict()
+    chart = build_chart(result, compact=True)
+    assert [column["step"]["is_end"] for column in chart["columns"]] == [False, False, False, True]
+    assert chart["columns"][-1]["step"]["available"] == 3
+
+
+def test_limit_labels_never_overlap_even_when_the_band_is_one_pod_wide():
+    from sim.charts_rolling import build_chart
+
+    result = rolling.simulate(rolling.parse_params({"replicas": 10_000, "max_surge": 1, "max_unavailable": 0})).to_dict()
+    chart = build_chart(result)
+    assert chart["min_available_label_y"] - chart["max_total_label_y"] >= 19
+    assert chart["max_total_label_y"] >= chart["plot_top"]
+    labelled = [column for column in chart["columns"] if column["show_label"]]
+    assert labelled[-1]["step"]["index"] == 20_000
+    assert len(labelled) <= 12
