@@ -1,0 +1,72 @@
+from datetime import date, timedelta
+
+from quiz.charts import column_chart, heat_level, heatmap, nice_ceiling, retention_chart, stacked_bar
+
+
+def names(day):
+    return day.strftime("%b")
+
+
+def test_heatmap_has_one_cell_per_day_with_weeks_as_columns():
+    today = date(2026, 5, 10)  # a Sunday
+    chart = heatmap({today: 4, today - timedelta(days=7): 2}, today=today, month_name=names, weekday_name=names)
+
+    assert len(chart.cells) == 365
+    assert chart.cells[-1].day == today
+    last, week_before = chart.cells[-1], chart.cells[-8]
+    assert last.y == week_before.y  # same weekday row
+    assert last.x - week_before.x == 13  # next column
+    assert (last.level, week_before.level) == (4, 2)
+    assert chart.total == 6 and chart.active_days == 2
+    assert max(cell.x for cell in chart.cells) + chart.cell <= chart.width
+
+
+def test_heatmap_labels_each_month_once():
+    chart = heatmap({}, today=date(2026, 5, 10), month_name=names, weekday_name=names)
+
+    labels = [label.text for label in chart.month_labels]
+    assert labels.count("Jan") == 1
+    assert len(labels) in (12, 13)
+
+
+def test_heat_levels_scale_with_the_busiest_day():
+    assert [heat_level(count, 100) for count in (0, 1, 25, 26, 50, 75, 100)] == [0, 1, 1, 2, 2, 3, 4]
+    assert heat_level(3, 0) == 0
+
+
+def test_column_chart_scales_bars_to_a_round_maximum():
+    chart = column_chart([0, 5, 10, 37], labels=["a", "b", "c", "d"], tick_every=2)
+
+    assert chart.peak == 50
+    heights = [bar.height for bar in chart.bars]
+    assert heights[0] == 0
+    assert heights[2] == 2 * heights[1]
+    assert all(bar.y + bar.height == chart.baseline for bar in chart.bars)
+    assert [label.text for label in chart.tick_labels] == ["a", "c"]
+    assert chart.bars[-1].x + chart.bars[-1].width <= chart.width
+
+
+def test_nice_ceiling_rounds_up_to_1_2_5():
+    assert [nice_ceiling(v) for v in (0, 1, 3, 7, 12, 20, 21, 450, 501)] == [1, 1, 5, 10, 20, 20, 50, 500, 1000]
+
+
+def test_retention_bars_are_proportional_to_the_pass_rate():
+    chart = retention_chart([("Pods", 9, 10), ("Probes", 1, 2)])
+
+    assert [row.percent for row in chart.rows] == [90, 50]
+    assert chart.rows[0].bar_width == round(0.9 * chart.rows[0].track_width, 2)
+    assert chart.rows[1].label_y > chart.rows[0].bar_y
+
+
+def test_stacked_bar_segments_fill_the_width_in_order():
+    chart = stacked_bar([("new", "New", 2), ("learning", "Learning", 0), ("review", "Review", 6)])
+
+    assert chart.total == 8
+    assert [s.width for s in chart.segments] == [90.0, 0, 270.0]
+    assert chart.segments[2].x == 90.0
+
+
+def test_an_empty_stacked_bar_draws_nothing():
+    chart = stacked_bar([("new", "New", 0)])
+
+    assert chart.segments[0].width == 0

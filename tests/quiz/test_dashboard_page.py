@@ -1,0 +1,127 @@
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from quiz.models import Rating, ReviewLog, State
+from quiz.stats import daily_review_counts, due_forecast, retention_by_topic, streak
+from tests.quiz.helpers import at, make_card, make_question, make_topic, make_user
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = "/en/dashboard/"
+
+
+def make_log(card, *, day, rating=Rating.GOOD, state_before=State.REVIEW):
+    reviewed_at = at(day.year, day.month, day.day, 12, 0)
+    return ReviewLog.objects.create(
+        user=card.user, card=card, rating=rating, reviewed_at=reviewed_at, day=day,
+        scheduled_interval=timedelta(days=3), state_before=state_before,
+    )
+
+
+def test_streak_counts_consecutive_review_days_and_survives_a_day_not_yet_reviewed():
+    today = date(2026, 5, 10)
+    counts = {today - timedelta(days=n): 1 for n in (1, 2, 3, 5)}
+
+    assert streak(counts, today=today) == 3
+    assert streak({**counts, today: 4}, today=today) == 4
+    assert streak({today - timedelta(days=2): 1}, today=today) == 0
+
+
+def test_daily_counts_group_reviews_by_the_learners_review_day():
+    card = make_card(make_user())
+    for day in (date(2026, 5, 1), date(2026, 5, 1), date(2026, 5, 3)):
+        make_log(card, day=day)
+
+    assert daily_review_counts(user=card.user) == {date(2026, 5, 1): 2, date(2026, 5, 3): 1}
+
+
+def test_the_forecast_buckets_due_cards_by_local_review_day_and_counts_overdue_as_today():
+    user = make_user(time_zone="America/New_York")
+    today = date(2026, 10, 31)
+    for due in (at(2026, 10, 20, 12, 0), at(2026, 11, 1, 8, 30), at(2026, 11, 1, 9, 30), at(2026, 11, 29, 12, 0)):
+        make_card(user, state=State.REVIEW, stability=5.0, difficulty=5.0, reps=2, last_review=due - timedelta(days=5), due=due)
+    make_card(user)  # new cards are not forecast
+
+    forecast = due_forecast(user=user, preferences=user.preferences, today=today)
+
+    assert len(forecast) == 30
+    # overdue + 03:30 EST on 1 Nov (before the 04:00 cut-off, after fall-back) are today's
+    assert forecast[0] == 2
+    assert forecast[1] == 1
+    assert forecast[29] == 1
+    assert sum(forecast) == 4
+
+
+def test_true_retention_is_the_share_of_mature_reviews_not_rated_again_per_topic():
+    user = make_user()
+    pods, probes = make_topic("pods", position=1), make_topic("probes", position=2)
+    pod_card = make_card(user, make_question("p1", topic=pods))
+    probe_card = make_card(user, make_question("r1", topic=probes))
+    today = date(2026, 5, 10)
+    for rating in (Rating.GOOD, Rating.HARD, Rating.AGAIN, Rating.EASY):
+        make_log(pod_card, day=today, rating=rating)
+    make_log(pod_card, day=today, rating=Rating.AGAIN, state_before=State.LEARNING)  # not a mature review
+    make_log(probe_card, day=today, rating=Rating.AGAIN)
+    make_log(probe_card, day=today - timedelta(days=400), rating=Rating.GOOD)  # outside the window
+
+    rows = retention_by_topic(user=user, since=today - timedelta(days=364))
+
+    assert rows == [("Pods", 3, 4), ("Probes", 0, 1)]
+
+
+def test_the_dashboard_needs_an_account(client):
+    assert client.get(DASHBOARD)["Location"] == "/en/accounts/login/?next=/en/dashboard/"
+
+
+@pytest.mark.parametrize("prefix", ["en", "zh-hans"])
+def test_the_dashboard_draws_its_charts_as_svg(client, prefix):
+    user = make_user()
+    card = make_card(user)
+    today = timezone.now().date()
+    make_log(card, day=today - timedelta(days=1))
+    client.force_login(user)
+
+    response = client.get(f"/{prefix}/dashboard/")
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert html.count("<h1") == 1
+    assert html.count('<svg class="chart') == 4
+    assert html.count('role="img"') == 4
+    assert html.count('class="heat-') >= 365
+    assert " style=" not in html  # the CSP forbids inline styles, SVG included
+    assert re.search(r'<dd class="stat-streak">\s*1\b', html)
+
+
+def test_the_dashboard_shows_todays_numbers(client):
+    user = make_user(new_per_day=5)
+    client.force_login(user)
+    now = timezone.now()
+    for _ in range(7):
+        make_card(user)
+    make_card(user, state=State.REVIEW, stability=5.0, difficulty=5.0, reps=2, last_review=now - timedelta(days=5), due=now)
+
+    html = client.get(DASHBOARD).content.decode()
+
+    assert '<dd class="stat-due">1</dd>' in html
+    assert '<dd class="stat-new">5</dd>' in html
+    assert "New: 7" in html and "Review: 1" in html
+
+
+def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num_queries):
+    user = make_user()
+    client.force_login(user)
+    # session, user, preferences, card counts, today's logs, daily counts, forecast, retention
+    with django_assert_num_queries(8):
+        client.get(DASHBOARD)
+    topic = make_topic("many")
+    today = timezone.now().date()
+    for n in range(20):
+        card = make_card(user, make_question(f"many-{n}", topic=topic), state=State.REVIEW, stability=5.0,
+                         difficulty=5.0, reps=2, last_review=timezone.now(), due=timezone.now() + timedelta(days=n))
+        make_log(card, day=today - timedelta(days=n))
+    with django_assert_num_queries(8):
+        client.get(DASHBOARD)
