@@ -11,8 +11,11 @@ template changes at t=0. The run follows kubernetes pkg/controller/deployment:
   ("Scaled up replica set ... from 0 to N") and goes on to reconcile the old ones in the same sync.
 - recreate.go rolloutRecreate: scale old ReplicaSets to 0, wait until no old pod runs, then create
   the new ReplicaSet at full size.
-- sync.go syncRolloutStatus / calculateStatus and util DeploymentComplete, DeploymentProgressing,
-  DeploymentTimedOut: the Available and Progressing conditions.
+- progress.go syncRolloutStatus / requeueStuckDeployment, sync.go calculateStatus and
+  util/deployment_util.go DeploymentComplete, DeploymentProgressing, DeploymentTimedOut: the
+  Available and Progressing conditions (the deadline counts from the last progress).
+- util/deployment_util.go ResolveFenceposts, MaxSurge, MaxUnavailable, NewRSNewReplicas and
+  apimachinery intstr GetScaledValueFromIntOrPercent: the rounding (see _rolling_params.py).
 
 Every scale triggers another sync (the ReplicaSet update event), and so does every change of pod
 readiness; pods that become ready or available at the same instant are handled as one batch.
