@@ -34,11 +34,12 @@ def test_the_page_renders_the_default_run_with_one_h1(client, lang):
     assert 'method="get"' in html and 'hx-push-url="true"' in html
 
 
-def test_the_chinese_page_is_translated_but_events_stay_english(client):
+def test_the_chinese_page_is_translated_but_controller_events_stay_english(client):
     html = get(client, "zh-hans", "replicas=3").content.decode()
     assert 'lang="zh-hans"' in html
+    assert "<h1>Deployment 滚动更新</h1>" in html
     assert "Scaled down replica set web-old-5d8f7c9b from 3 to 2" in html
-    assert "maxSurge 25%" in html
+    assert "/zh-hans/sim/rolling-update/?replicas=3" in html
 
 
 def test_the_rounding_is_explained_for_the_given_numbers(client):
