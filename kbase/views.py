@@ -28,7 +28,7 @@ def healthz(request):
 def home(request):
     topics = Topic.objects.annotate(
         question_count=Count("questions", filter=Q(questions__is_published=True))
-    ).filter(question_count__gt=0)
+    ).filter(question_count__gt=0).order_by("position", "slug")
     return render(request, "kbase/home.html", {"topics": topics})
 
 

@@ -47,6 +47,13 @@ def test_home_lists_topics_with_counts_in_chinese(client, content):
     assert re.search(r"2\s*(个)?\s*问题|2 question", html)
 
 
+def test_home_lists_topics_in_their_configured_order(client, content):
+    make_topic("aardvark", position=9)
+    make_question("late", topic=content[0].__class__.objects.get(slug="aardvark"), number=200)
+    html = client.get("/en/").content.decode()
+    assert html.index("Docker and containers") < html.index("Health probes") < html.index("Aardvark")
+
+
 def test_question_page_shows_answer_in_page_language_and_neighbours(client, content):
     html = client.get("/zh-hans/questions/docker-vs-vm/").content.decode()
     assert "容器共享宿主机内核。" in html
