@@ -1,14 +1,25 @@
 import importlib
+import re
 
 from django import template
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.http import urlencode
 
 from sim.engine import KINDS, ParamError
 from sim.services import simulate_cached
 
 register = template.Library()
+
+INLINE_CODE = re.compile(r"`([^`]+)`")
+
+
+def caption_html(text):
+    """Captions are plain text in which `backticks` mark code, as in the answers' Markdown."""
+    return mark_safe(INLINE_CODE.sub(r"<code>\1</code>", escape(text)))
+
 
 VIEW_MODULES = {"rolling-update": "rolling", "etcd": "etcd", "pod-lifecycle": "pod"}
 
@@ -17,7 +28,7 @@ VIEW_MODULES = {"rolling-update": "rolling", "etcd": "etcd", "pod-lifecycle": "p
 def sim_embed(context, preset, lang="en"):
     """Render a content preset ({kind, params, caption}) as a compact embedded run."""
     kind = preset.get("kind")
-    caption = (preset.get("caption") or {}).get("zh" if lang.startswith("zh") else "en", "")
+    caption = caption_html((preset.get("caption") or {}).get("zh" if lang.startswith("zh") else "en", ""))
     if kind not in KINDS:
         return render_to_string("sim/_embed_error.html", {"kind": kind, "caption": caption, "errors": {}})
     try:
