@@ -343,7 +343,17 @@ def read_content(content_dir):
 # ---------------------------------------------------------------- export
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def increase_indent(self, flow=False, indentless=False):
+        # Indent list items under their key, as people write them by hand.
+        return super().increase_indent(flow, False)
+
+
+class FlowList(list):
+    """A short list of slugs, written on one line: tags: [a, b]."""
+
+
+def _flow_list_representer(dumper, value):
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
 
 
 def _str_representer(dumper, value):
@@ -353,6 +363,7 @@ def _str_representer(dumper, value):
 
 
 _Dumper.add_representer(str, _str_representer)
+_Dumper.add_representer(FlowList, _flow_list_representer)
 
 
 def dump_yaml(data):
@@ -366,7 +377,7 @@ def question_to_data(question):
         "slug": question.slug,
         "topic": question.topic.slug,
         "difficulty": question.difficulty,
-        "tags": list(question.tags),
+        "tags": FlowList(question.tags),
         "question": {"en": question.question_en, "zh": question.question_zh},
         "answer": {"en": question.answer_en, "zh": question.answer_zh},
     }
@@ -380,7 +391,7 @@ def question_to_data(question):
     if question.sims:
         data["sims"] = question.sims
     if question.see_also:
-        data["see_also"] = list(question.see_also)
+        data["see_also"] = FlowList(question.see_also)
     if question.references:
         data["references"] = list(question.references)
     return data
