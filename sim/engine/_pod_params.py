@@ -52,7 +52,6 @@ class Params:
     init_containers: int = 0
     init_fail_index: int | None = None
     init_seconds: int = 2
-    sidecar: bool = False
     start_seconds: int = 3
     poststart_seconds: int = 0
     exit_after_seconds: int | None = None
@@ -230,7 +229,6 @@ def parse_params(raw: Mapping[str, object]) -> Params:
         init_containers=init_containers,
         init_fail_index=read("init_fail_index", default=None, minimum=1, maximum=MAX_INIT_CONTAINERS, unit=""),
         init_seconds=read("init_seconds", default=2),
-        sidecar=reader.boolean("sidecar"),
         start_seconds=read("start_seconds", default=3),
         poststart_seconds=read("poststart_seconds", default=0),
         exit_after_seconds=read("exit_after_seconds", **optional),
