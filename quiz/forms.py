@@ -4,6 +4,9 @@ from functools import cache
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from quiz.models import MAX_RETENTION, MIN_RETENTION, Preferences, Rating
@@ -29,7 +32,21 @@ def time_zone_choices():
     return [(name, name.replace("_", " ")) for name in time_zone_names()]
 
 
+class ZoneSelect(forms.Select):
+    """A <select> rendered in Python: Django's per-option templates took ~45 ms for ~430 time zones."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = str(value) if value is not None else ""
+        options = format_html_join(
+            "", "<option value=\"{}\"{}>{}</option>",
+            ((choice, mark_safe(" selected") if choice == selected else "", label) for choice, label in self.choices),
+        )
+        return format_html("<select name=\"{}\"{}>{}</select>", name, flatatt(self.build_attrs(self.attrs, attrs)), options)
+
+
 class TimeZoneField(forms.ChoiceField):
+    widget = ZoneSelect
+
     def __init__(self, *, detect: bool = False, **kwargs):
         self.detect = detect
         super().__init__(choices=time_zone_choices, **kwargs)

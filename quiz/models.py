@@ -152,7 +152,10 @@ class ReviewLog(models.Model):
             models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=4), name="reviewlog_rating_1_4"),
             models.CheckConstraint(condition=Q(state_before__lte=3), name="reviewlog_state_before_valid"),
         ]
-        indexes = [models.Index(fields=["user", "day"], name="reviewlog_user_day")]
+        # Covering index: today's counts, the heatmap and true retention read it without touching rows.
+        indexes = [
+            models.Index(fields=["user", "day", "state_before", "rating", "card"], name="reviewlog_user_day_cover"),
+        ]
 
     def __str__(self):
         return f"review {self.pk} of card {self.card_id}"

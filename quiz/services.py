@@ -78,12 +78,13 @@ def review_record(
     version: int,
     shown_at: datetime | None = None,
     now: datetime | None = None,
+    preferences: Preferences | None = None,
 ) -> ReviewResult:
     """Rate one of the user's cards, scheduled by FSRS at the moment it was shown.
 
     `version` is the card version the rating form was rendered with: if the card has changed since
     (a double click, a retried request, another tab, an undo), nothing is recorded.
-    Raises Card.DoesNotExist if the card is not the user's.
+    Pass the user's `preferences` if already loaded. Raises Card.DoesNotExist if the card is not the user's.
     """
     now = (now or timezone.now()).astimezone(UTC)
     rating = Rating(rating)
@@ -91,7 +92,7 @@ def review_record(
         card = Card.objects.select_for_update().get(pk=card_id, user=user)
         if card.version != version:
             return ReviewResult(recorded=False, card=card, log=None)
-        preferences = preferences_ensure(user=user)
+        preferences = preferences or preferences_ensure(user=user)
         at = _review_instant(card, shown_at=shown_at, now=now)
         outcome = schedule(card=card, rating=rating, at=at, desired_retention=preferences.desired_retention)
         log = ReviewLog(

@@ -86,6 +86,7 @@ def review_rate(request):
             rating=form.cleaned_data["rating"],
             version=form.cleaned_data["version"],
             shown_at=form.cleaned_data["shown_at"],
+            preferences=preferences,
         )
     except Card.DoesNotExist:
         raise Http404("No such card.") from None

@@ -47,7 +47,7 @@ def test_the_daily_new_card_limit_holds_until_the_next_review_day():
     rate_next(user, now + timedelta(seconds=1), Rating.EASY)
 
     done = queue_at(user, now + timedelta(minutes=1))
-    assert (done.new, done.card, done.new_done, done.new_in_deck) == (0, None, 2, 3)
+    assert (done.new, done.card, done.new_done, done.new_waiting, done.in_deck) == (0, None, 2, 3, 5)
     tomorrow = queue_at(user, at(2026, 5, 2, 4, 0))
     assert tomorrow.new == 2
     assert tomorrow.card.question.number == 3

@@ -226,19 +226,19 @@ def test_the_page_says_when_learning_cards_come_back(client):
 
 
 def test_the_review_page_makes_a_fixed_number_of_queries(client, django_assert_num_queries, learner):
-    # session, user, preferences, card counts, today's log counts, next card
-    with django_assert_num_queries(6):
+    # session, user, preferences; due counts, today's log counts, new cards within the limit; next card
+    with django_assert_num_queries(7):
         client.get(REVIEW)
     make_questions(50, topic=make_topic("more"), prefix="more")
     deck_add_topic(user=learner, topic=make_topic("more"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(REVIEW)
 
 
 def test_an_htmx_rating_makes_a_fixed_number_of_queries(client, django_assert_num_queries, learner):
     data = rating_post(client.get(REVIEW).content.decode(), Rating.GOOD)
 
-    # session, user, preferences; savepoint, card, preferences, card update, log insert, release;
-    # then the next page: card counts, log counts, next card
+    # session, user, preferences; savepoint, card, card update, log insert, release;
+    # then the next page: due counts, log counts, new cards, next card
     with django_assert_num_queries(12):
         client.post(RATE, data, HTTP_HX_REQUEST="true")
