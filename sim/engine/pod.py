@@ -7,7 +7,7 @@ The parameters live in `_pod_params`, the kubelet rules (with their source refer
 from __future__ import annotations
 
 from ._pod_kubelet import PodSimulation
-from ._pod_params import Params, Probe, parse_params
+from ._pod_params import MAX_HORIZON, PROBE_FIELDS, PROBE_KINDS, RESTART_POLICIES, Params, Probe, parse_params
 from ._pod_report import Result
 from .errors import ParamError
 
@@ -19,4 +19,7 @@ def simulate(params: Params) -> Result:
     return PodSimulation(params).run()
 
 
-__all__ = ["KIND", "ParamError", "Params", "Probe", "Result", "parse_params", "simulate"]
+__all__ = [
+    "KIND", "MAX_HORIZON", "PROBE_FIELDS", "PROBE_KINDS", "RESTART_POLICIES",
+    "ParamError", "Params", "Probe", "Result", "parse_params", "simulate",
+]
