@@ -1018,6 +1018,11 @@ class _Cluster:
                                                  for i, n in enumerate(self.nodes)],
             partitions=self.partitions, faults=self.faults, write_timeline=timeline, final=final,
             messages=messages, safety=safety, events=events_text(p.events),
+            extra={"writes": [
+                {"submit_ms": self.writes_submit[w], "member": self.writes_member[w],
+                 "done_ms": self.writes_done[w], "reason": self.writes_reason[w]}
+                for w in range(len(self.writes_submit))
+            ]},
         )
 
     def _write_summary(self):
