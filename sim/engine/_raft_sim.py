@@ -854,7 +854,8 @@ class _Cluster:
                 leader = self.current_leader()
                 if leader is None:
                     return "no leader to cut off", []
-                groups = [(leader.id,), tuple(n.id for n in self.nodes if n.id != leader.id)]
+                others = tuple(n.id for n in self.nodes if n.id != leader.id)
+                groups = [(leader.id,), others] if others else [(leader.id,)]
             else:
                 named = {member for group in event.groups for member in group}
                 groups = [tuple(g) for g in event.groups] + [(n.id,) for n in self.nodes if n.id not in named]
