@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kbase.models import Question
 
@@ -14,10 +15,10 @@ MAX_RETENTION = 0.97
 class State(models.IntegerChoices):
     """A card's learning state: FSRS's three states plus New (never reviewed), which FSRS does not model."""
 
-    NEW = 0, _("New")
-    LEARNING = 1, _("Learning")
-    REVIEW = 2, _("Review")
-    RELEARNING = 3, _("Relearning")
+    NEW = 0, pgettext_lazy("card state", "New")
+    LEARNING = 1, pgettext_lazy("card state", "Learning")
+    REVIEW = 2, pgettext_lazy("card state", "Review")
+    RELEARNING = 3, pgettext_lazy("card state", "Relearning")
 
 
 INTRADAY_STATES = (State.LEARNING, State.RELEARNING)

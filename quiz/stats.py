@@ -96,7 +96,7 @@ def dashboard_figures(*, user: AbstractBaseUser, preferences: Preferences, now: 
     today = queue.day.date
     counts = daily_review_counts(user=user)
     forecast = due_forecast(user=user, preferences=preferences, today=today)
-    forecast_labels = [gettext("Today")] + [date_format(today + timedelta(days=offset), "M j") for offset in range(1, FORECAST_DAYS)]
+    forecast_labels = [gettext("Today")] + [date_format(today + timedelta(days=offset), "n/j") for offset in range(1, FORECAST_DAYS)]
     retention_rows = retention_by_topic(user=user, since=today - timedelta(days=HEATMAP_DAYS - 1))
     passed, total = sum(row[1] for row in retention_rows), sum(row[2] for row in retention_rows)
     by_state = cards_by_state(user=user)

@@ -12,7 +12,8 @@
     const root = session();
     if (!root || event.ctrlKey || event.metaKey || event.altKey || event.repeat || typingInField(event.target)) return;
     const reveal = root.querySelector("details.reveal");
-    if (event.key === " " && reveal && !reveal.open) {
+    // A focused <summary> opens on Space by itself; handling it here too would toggle it twice.
+    if (event.key === " " && reveal && !reveal.open && !event.target.closest?.("summary")) {
       event.preventDefault();
       reveal.open = true;
       root.querySelector(".card-answer")?.focus({ preventScroll: true });
