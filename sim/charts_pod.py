@@ -156,7 +156,10 @@ def build_chart(result: dict, *, probes=(), compact: bool = False) -> dict:
             bar["show_label"] = bool(bar.get("label")) and bar["width"] >= 8 * len(bar["label"]) + 6
     plot_bottom = layout["top"] + len(lanes) * lane_height
     step = _tick_step(end, 6 if compact else 10)
-    ticks = [{"x": scale.x(t), "label": _tick_label(t, step)} for t in range(0, end + 1, step)]
+    ticks = []
+    for t in range(0, end + 1, step):
+        x = scale.x(t)
+        ticks.append({"x": x, "label": _tick_label(t, step), "anchor": "end" if x > scale.right - 24 else "middle"})
     markers = []
     for restart in result["restart_log"]:
         markers.append({"x": scale.x(restart["t"]), "title": _("restart of %(container)s after %(delay)s s")
