@@ -407,15 +407,12 @@ class PodSimulation:
 
     def probe_app(self, kind, t):
         """(result, seconds until the result, output) of an HTTP probe started at t."""
-        p, age = self.p, t - self.app.started_at
+        state = self._app_state(t - self.app.started_at)
         url = f'Get "http://{POD_IP}:8080{PROBE_PATHS[kind]}"'
-        hung = p.hang_at_seconds is not None and p.hang_at_seconds <= age and (
-            p.recover_at_seconds is None or age < p.recover_at_seconds
-        )
-        if hung:
+        if state == "hung":
             timeout = self.p.probe(kind).timeout
             return "failure", timeout, f"{url}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
-        if age < p.start_seconds:
+        if state == "starting":
             return "failure", 0, f"{url}: dial tcp {POD_IP}:8080: connect: connection refused"
         return "success", 0, ""
 
@@ -625,24 +622,24 @@ class PodSimulation:
     def _record_health(self, started, ended):
         """The app's own state (starting / healthy / hung) during one container instance."""
         p = self.p
-        marks = [(started, "starting"), (started + p.start_seconds, "healthy")]
-        if p.hang_at_seconds is not None:
-            marks.append((started + p.hang_at_seconds, "hung"))
-            if p.recover_at_seconds is not None:
-                marks.append((started + p.recover_at_seconds, "healthy"))
-        marks.sort(key=lambda mark: mark[0])
+        ages = {0, p.start_seconds, p.hang_at_seconds, p.recover_at_seconds} - {None}
+        points = sorted(started + age for age in ages if started + age < ended)
         intervals = []
-        for (begin, state), (end, _) in zip(marks, [*marks[1:], (ended, "")]):
-            begin, end = max(begin, started), min(end, ended)
-            if p.hang_at_seconds is not None and state == "healthy" and begin >= started + p.hang_at_seconds:
-                if p.recover_at_seconds is None or begin < started + p.recover_at_seconds:
-                    state = "hung"
-            if end > begin:
-                if intervals and intervals[-1]["state"] == state and intervals[-1]["to"] == begin:
-                    intervals[-1]["to"] = end
-                else:
-                    intervals.append({"from": begin, "to": end, "state": state})
+        for begin, end in zip(points, [*points[1:], ended]):
+            state = self._app_state(begin - started)
+            if intervals and intervals[-1]["state"] == state:
+                intervals[-1]["to"] = end
+            else:
+                intervals.append({"from": begin, "to": end, "state": state})
         self.health_intervals.extend(intervals)
+
+    def _app_state(self, age):
+        p = self.p
+        if p.hang_at_seconds is not None and p.hang_at_seconds <= age and (
+            p.recover_at_seconds is None or age < p.recover_at_seconds
+        ):
+            return "hung"
+        return "starting" if age < p.start_seconds else "healthy"
 
     def _restart_after_exit(self, container, t):
         """doBackOff after the container exited on its own: restart now or wait in CrashLoopBackOff."""

@@ -477,3 +477,13 @@ def test_the_engine_imports_without_django():
     code = "import sys; import sim.engine.pod as p; p.simulate(p.parse_params({})); print('django' in sys.modules)"
     output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert output.stdout.strip() == "False"
+
+
+def test_the_app_lane_shows_when_the_app_was_starting_healthy_or_hung():
+    result = run(hang_at_seconds=60, recover_at_seconds=100, horizon_seconds=200)
+    assert result["app_health"] == [
+        {"from": 2, "to": 5, "state": "starting"},
+        {"from": 5, "to": 62, "state": "healthy"},
+        {"from": 62, "to": 102, "state": "hung"},
+        {"from": 102, "to": 200, "state": "healthy"},
+    ]
