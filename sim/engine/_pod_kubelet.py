@@ -687,19 +687,18 @@ class PodSimulation:
     # -- probes -----------------------------------------------------------------------------
 
     def probe_result_changed(self, kind, result):
-        """The kubelet's reaction when a probe's verdict (not just one probe) changes."""
-        t, app, policy = self.now, self.app, self.p.restart_policy
-        self._sync(t)
+        """The kubelet's reaction when a probe's verdict (not just one probe) changes: a pod sync."""
+        t, app = self.now, self.app
         if kind == "startup" and result == "success":
             app.started = True
             if "liveness" in self.workers:
                 self.workers["liveness"].wake(t)
-            self._sync(t)
         elif kind in ("liveness", "startup") and result == "failure":
             message = f"Container {APP} failed {kind} probe"
-            if policy != "Never":
+            if self.p.restart_policy != "Never":
                 message += ", will be restarted"
             self._kill(app, t, cause=kind, message=message)
+        self._sync(t)
         self._observe(t)
 
     def quiet_probe_on_deletion(self, kind):
