@@ -148,6 +148,9 @@ def bench_pages(heavy):
 
     from quiz.models import Card, ReviewLog
 
+    print(f"Data: heavy learner with {Card.objects.filter(user=heavy).count():,} cards and "
+          f"{ReviewLog.objects.filter(user=heavy).count():,} review logs; {ReviewLog.objects.count():,} logs in all; "
+          f"SQLite {connection.Database.sqlite_version}")
     client = Client()
     client.force_login(heavy)
     for _ in range(10):
@@ -164,9 +167,6 @@ def bench_pages(heavy):
         client.post("/en/review/rate/", {**data, "rating": 3}, HTTP_HX_REQUEST="true")
         ratings.append((time.perf_counter() - start) * 1000)
 
-    print(f"Data: heavy learner with {Card.objects.filter(user=heavy).count():,} cards and "
-          f"{ReviewLog.objects.filter(user=heavy).count():,} review logs; {ReviewLog.objects.count():,} logs in all; "
-          f"SQLite {connection.Database.sqlite_version}")
     for name, durations in [("review page (full)", review), ("review page (htmx fragment)", fragment),
                             ("htmx rating + next card", ratings), ("dashboard", dashboard)]:
         print(f"  {name:30s} median {statistics.median(durations):6.2f} ms   p95 {percentile(durations, 0.95):6.2f} ms"
@@ -280,7 +280,9 @@ def bench_throughput(env):
           f"latency median {statistics.median(results['latencies']):.1f} ms, p95 {percentile(results['latencies'], 0.95):.1f} ms")
     print(f"  errors: {len(results['errors'])}{' ' + repr(results['errors'][:5]) if results['errors'] else ''}; "
           f"review logs written: {recorded} (one per accepted rating: {'yes' if recorded == accepted else 'NO'})")
-    ok = not results["errors"] and recorded == accepted and accepted == CLIENTS * REVIEWS_PER_CLIENT
+    if accepted < CLIENTS * REVIEWS_PER_CLIENT and not results["errors"]:
+        print(f"  (stopped by the {THROUGHPUT_SECONDS} s time bound before every client finished)")
+    ok = not results["errors"] and recorded == accepted
     print(f"Target: zero errors, every submission recorded once -> {'MET' if ok else 'NOT MET'}")
     return ok
 

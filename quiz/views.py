@@ -123,7 +123,7 @@ def dashboard(request):
 def deck(request):
     topics = Topic.objects.annotate(
         question_count=Count("questions", filter=Q(questions__is_published=True))
-    ).filter(question_count__gt=0)
+    ).filter(question_count__gt=0).order_by("position", "slug")
     in_deck = dict(
         Card.objects.for_user(request.user).values_list("question__topic").annotate(count=Count("pk")).order_by()
     )

@@ -92,3 +92,13 @@ def test_the_deck_needs_an_account(client):
     assert client.get("/en/deck/").status_code == 302
     assert client.post("/en/deck/add/", {"everything": "1"}).status_code == 302
     assert not Card.objects.exists()
+
+
+def test_the_deck_page_lists_topics_in_content_order(client):
+    client.force_login(make_user())
+    for slug, position in [("zeta", 1), ("alpha", 3), ("mid", 2)]:
+        make_question(f"{slug}-q", topic=make_topic(slug, position=position))
+
+    html = client.get("/en/deck/").content.decode()
+
+    assert html.index('value="zeta"') < html.index('value="mid"') < html.index('value="alpha"')
