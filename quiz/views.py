@@ -77,8 +77,8 @@ def review_rate(request):
     form = RatingForm(request.POST)
     preferences = preferences_ensure(user=request.user)
     if not form.is_valid():
-        queue = _queue_for_user(request.user, preferences)
-        return _render_review(request, queue, preferences, status=400, error=gettext("That rating was not understood; please rate again."))
+        error = gettext("That rating was not understood; please rate again.")
+        return _render_review(request, _queue_for_user(request.user, preferences), preferences, status=400, error=error)
     try:
         review_record(
             user=request.user,
@@ -143,7 +143,8 @@ def deck_add(request):
     else:
         added = deck_add_topic(user=request.user, topic=get_object_or_404(Topic, slug=form.cleaned_data["topic"]))
     if added:
-        messages.success(request, ngettext("Added %(count)d card to your deck.", "Added %(count)d cards to your deck.", added) % {"count": added})
+        message = ngettext("Added %(count)d card to your deck.", "Added %(count)d cards to your deck.", added)
+        messages.success(request, message % {"count": added})
     else:
         messages.info(request, gettext("Those questions are already in your deck."))
     return redirect("quiz:deck")
