@@ -122,7 +122,8 @@ def build_swimlane(result: dict, *, compact: bool = False) -> dict:
         "plot_bottom": plot_bottom,
         "plot_height": plot_bottom - layout["top"],
         "tick_label_y": plot_bottom + 15,
-        "marker_label_y": layout["top"] - 6,
+        "marker_label_y": layout["top"] - 8,
+        "band_y": layout["top"] - 5,
         "ticks": _ticks(scale, end, 6 if compact else 10),
         "lanes": lanes,
         "markers": markers,
@@ -136,7 +137,7 @@ def build_write_timeline(result: dict) -> dict:
     layout = FULL
     end = result["duration_ms"]
     scale = _Scale(layout, end)
-    top, height = 10, 90
+    top, height = 14, 90
     bottom = top + height
     buckets = result["write_timeline"]
     peak = max((b["committed"] + b["failed"] + b["pending"] for b in buckets), default=0) or 1
@@ -169,6 +170,7 @@ def build_write_timeline(result: dict) -> dict:
         "plot_top": top,
         "plot_bottom": bottom,
         "plot_height": height,
+        "strip_y": top - 8,
         "label_x": layout["label"] - 8,
         "peak": peak,
         "tick_label_y": bottom + 15,
