@@ -39,6 +39,8 @@ MIN_DURATION_MS = 1_000
 MAX_ELECTION_MS = 50_000
 MAX_EVENTS = 30
 MAX_EVENTS_CHARS = 1_000
+# About 1 ms of engine time per 1,000 messages: keeps the worst accepted run well under a second.
+MAX_ESTIMATED_MESSAGES = 500_000
 TRUE_WORDS = {"true", "1", "yes", "on"}
 FALSE_WORDS = {"false", "0", "no", "off"}
 
@@ -218,6 +220,15 @@ def parse_params(raw: Mapping[str, object]) -> Params:
     if "rtt_ms" not in errors and "election_ms" not in errors and rtt_ms * 2 > election_ms:
         errors["rtt_ms"] = "must be at most half of election_ms, or no election could ever finish"
 
+    if not errors:
+        estimate = estimated_messages(members=members + learners, heartbeat_ms=heartbeat_ms,
+                                      write_rate=write_rate, duration_ms=duration_ms)
+        if estimate > MAX_ESTIMATED_MESSAGES:
+            errors["duration_ms"] = (
+                f"this run would need about {estimate:,} messages (at most {MAX_ESTIMATED_MESSAGES:,}); "
+                "shorten duration_ms or lower write_rate or the number of members"
+            )
+
     events: tuple[Event, ...] = ()
     raw_events = _clean(raw.get("events"))
     if raw_events is not None:
@@ -248,6 +259,13 @@ def parse_params(raw: Mapping[str, object]) -> Params:
         seed=seed,
         events=events,
     )
+
+
+def estimated_messages(*, members, heartbeat_ms, write_rate, duration_ms) -> int:
+    """Rough message count of a run: heartbeats and their replies, plus about four messages per member per write."""
+    heartbeats = duration_ms // heartbeat_ms * (members - 1) * 2
+    writes = write_rate * duration_ms // 1000 * members * 4
+    return heartbeats + writes
 
 
 def parse_events(text: object, *, total_members: int, duration_ms: int) -> tuple[Event, ...]:

@@ -213,6 +213,7 @@ class _Cluster:
         if self.p.write_rate:
             self.at(500.0 / self.p.write_rate, (_WRITE, 0))
         times, buckets = self.times, self.buckets
+        nodes, step = self.nodes, self._step
         steps = 0
         while times:
             time = heapq.heappop(times)
@@ -227,7 +228,13 @@ class _Cluster:
             for item in items:
                 kind = item[0]
                 if kind == _DELIVER:
-                    self._deliver(item)
+                    # Inlined _deliver(): a message is most of the work.
+                    message = item[1]
+                    receiver = nodes[message[2]]
+                    group_of = self.group_of
+                    if (receiver.up and nodes[message[1]].epoch == item[2]
+                            and (group_of is None or group_of[message[1]] == group_of[message[2]])):
+                        step(receiver, message)
                 elif kind == _LOCAL:
                     node = self.nodes[item[1]]
                     if node.up and node.epoch == item[2]:
@@ -288,13 +295,6 @@ class _Cluster:
         send_at = self._durable_at(node) if after_sync else self.now
         self.at(send_at + self.one_way, (_DELIVER, message, node.epoch))
 
-    def _deliver(self, item):
-        message = item[1]
-        sender, receiver = self.nodes[message[1]], self.nodes[message[2]]
-        if sender.epoch != item[2] or not receiver.up or not self._connected(sender.id, receiver.id):
-            return
-        self._step(receiver, message)
-
     def _durable_at(self, node):
         if node.unsynced:
             node.unsynced = False
@@ -332,6 +332,8 @@ class _Cluster:
         node.reset_at = self.now
         if redraw:
             node.random_timeout = self.election_ticks + self.rng.randrange(self.election_ticks)
+        elif node.timer_at is not None:
+            return  # the deadline only moved later; the armed timer re-arms itself
         if node.voter and node.up:
             due = self._election_due(node)
             # A later deadline needs no new event: the armed one re-arms itself when it fires early.
@@ -536,23 +538,7 @@ class _Cluster:
         if kind == PROP:
             self._step_proposal(node, message)
             return
-        if term > node.term:
-            if kind in (VOTE, PRE_VOTE):
-                in_lease = (self.p.check_quorum and node.lead is not None
-                            and self._election_elapsed(node) < self.election_ticks)
-                if in_lease:
-                    return
-            if kind == PRE_VOTE or (kind == PRE_VOTE_RESP and not message[5]):
-                pass
-            elif kind in (APP, HEARTBEAT):
-                self._become_follower(node, term, sender)
-            else:
-                self._become_follower(node, term, None)
-        elif term < node.term:
-            if (self.p.check_quorum or self.p.prevote) and kind in (HEARTBEAT, APP):
-                self._send(node, (APP_RESP, node.id, sender, node.term, 0, False, 0, 0), after_sync=True)
-            elif kind == PRE_VOTE:
-                self._send(node, (PRE_VOTE_RESP, node.id, sender, node.term, 0, True, None, 0), after_sync=True)
+        if term != node.term and not self._step_other_term(node, message):
             return
         if kind in (VOTE, PRE_VOTE):
             self._handle_vote_request(node, message)
@@ -578,6 +564,28 @@ class _Cluster:
                     self._send(node, (HEARTBEAT_RESP, node.id, sender, node.term, 0, False, None, 0))
             elif kind == mine:
                 self._poll(node, message)
+
+    def _step_other_term(self, node, message):
+        """Step's term handling (raft.go Step); False when the message is dropped here."""
+        kind, sender, term = message[0], message[1], message[3]
+        if term > node.term:
+            if kind in (VOTE, PRE_VOTE):
+                in_lease = (self.p.check_quorum and node.lead is not None
+                            and self._election_elapsed(node) < self.election_ticks)
+                if in_lease:
+                    return False
+            if kind == PRE_VOTE or (kind == PRE_VOTE_RESP and not message[5]):
+                pass
+            elif kind in (APP, HEARTBEAT):
+                self._become_follower(node, term, sender)
+            else:
+                self._become_follower(node, term, None)
+            return True
+        if (self.p.check_quorum or self.p.prevote) and kind in (HEARTBEAT, APP):
+            self._send(node, (APP_RESP, node.id, sender, node.term, 0, False, 0, 0), after_sync=True)
+        elif kind == PRE_VOTE:
+            self._send(node, (PRE_VOTE_RESP, node.id, sender, node.term, 0, True, None, 0), after_sync=True)
+        return False
 
     def _step_proposal(self, node, message):
         if node.role == LEADER:

@@ -79,6 +79,14 @@ def test_it_enforces_etcds_timing_rules():
     assert "election_ms" in caught.value.errors
 
 
+def test_it_refuses_runs_too_big_to_simulate_quickly():
+    with pytest.raises(ParamError) as caught:
+        etcd.parse_params({"members": 9, "learners": 3, "write_rate": 200, "duration_ms": 120_000})
+    assert list(caught.value.errors) == ["duration_ms"]
+    assert "shorten duration_ms" in caught.value.errors["duration_ms"]
+    assert etcd.parse_params({"members": 7, "write_rate": 17, "duration_ms": 60_000}).members == 7
+
+
 def test_it_refuses_to_stop_more_members_than_exist():
     with pytest.raises(ParamError) as caught:
         etcd.parse_params({"members": 3, "down": 4})
