@@ -151,3 +151,14 @@ def test_load_content_then_pages_render(client, tmp_path):
     root = write_content(tmp_path, {"docker/alpha.yaml": question_yaml("alpha", number=1)})
     call_command("load_content", "--dir", str(root))
     assert "什么是 alpha？" in client.get("/zh-hans/questions/alpha/").content.decode()
+
+
+def test_topic_page_offers_signed_in_users_to_add_the_topic_to_their_deck(client, content, django_user_model):
+    html = client.get("/en/topics/docker/").content.decode()
+    assert 'action="/en/deck/add/"' not in html and 'href="/en/accounts/signup/"' in html
+    client.force_login(django_user_model.objects.create_user("learner", password="pw-123456-long"))
+    html = client.get("/en/topics/docker/").content.decode()
+    assert 'action="/en/deck/add/"' in html and 'name="topic" value="docker"' in html
+    response = client.post("/en/deck/add/", {"topic": "docker"})
+    assert response.status_code == 302
+    assert client.get("/en/review/").status_code == 200
