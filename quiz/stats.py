@@ -7,13 +7,21 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Count, Q
 from django.utils.dateformat import format as date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
 from kbase.models import Question, Topic, is_zh
 from quiz import charts
 from quiz.days import day_start
 from quiz.models import Card, Preferences, Rating, ReviewLog, State
 from quiz.queue import ReviewQueue, review_queue
+
+# Short enough for the heatmap's 30-pixel label column in both languages.
+HEATMAP_WEEKDAYS = [
+    pgettext_lazy("heatmap weekday", "Mon"), pgettext_lazy("heatmap weekday", "Tue"),
+    pgettext_lazy("heatmap weekday", "Wed"), pgettext_lazy("heatmap weekday", "Thu"),
+    pgettext_lazy("heatmap weekday", "Fri"), pgettext_lazy("heatmap weekday", "Sat"),
+    pgettext_lazy("heatmap weekday", "Sun"),
+]
 
 FORECAST_DAYS = 30
 HEATMAP_DAYS = 365
@@ -109,7 +117,7 @@ def dashboard_figures(*, user: AbstractBaseUser, preferences: Preferences, now: 
             today=today,
             days=HEATMAP_DAYS,
             month_name=lambda day: date_format(day, "M"),
-            weekday_name=lambda day: date_format(day, "D"),
+            weekday_name=lambda day: str(HEATMAP_WEEKDAYS[day.weekday()]),
         ),
         forecast=charts.column_chart(forecast, labels=forecast_labels),
         retention=charts.retention_chart(retention_rows),
