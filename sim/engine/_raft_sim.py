@@ -20,8 +20,8 @@ server/etcdserver/bootstrap.go raftConfig, server/config/config.go ReqTimeout):
   parallel, self-acking after its fsync, and commits the quorum-th match index only when
   that entry is from its own term; a new commit is broadcast at once (bcastAppend).
 - Terms, votes and log entries survive a stop; a restarted member is a follower with no
-  known leader. Messages on the wire take rtt_ms/2 and are lost when either end is
-  stopped or the network is partitioned between them.
+  known leader. Messages on the wire take rtt_ms/2; they are lost when the receiver is
+  stopped or cut off when they arrive, or when the sender stopped before sending them.
 
 Simplifications (honest): no snapshots, log compaction, flow-control limits,
 ReadIndex traffic or configuration changes; a sync's duration is fsync_ms scaled by a
@@ -86,7 +86,7 @@ class _Node:
         "id", "voter", "up", "epoch", "term", "vote", "lead", "role", "log_terms", "log_writes",
         "commit", "applied", "reset_at", "random_timeout", "phase", "timer_token", "leader_elapsed",
         "progress", "votes", "sync_end", "queued_sync_end", "unsynced", "pending", "waiting",
-        "campaign_from", "term_start_index", "self_match", "timer_at",
+        "campaign_from", "term_start_index", "self_match", "timer_at", "epoch_ended_at",
     )
 
     def __init__(self, node_id, voter):
@@ -118,6 +118,7 @@ class _Node:
         self.term_start_index = 0
         self.self_match = 0
         self.timer_at = None
+        self.epoch_ended_at = {}
 
     @property
     def last_index(self):
@@ -228,11 +229,13 @@ class _Cluster:
             for item in items:
                 kind = item[0]
                 if kind == _DELIVER:
-                    # Inlined _deliver(): a message is most of the work.
+                    # A message is most of the work, so delivery is inlined. Messages already on the
+                    # wire arrive even if their sender stopped since; ones it had yet to send do not.
                     message = item[1]
                     receiver = nodes[message[2]]
                     group_of = self.group_of
-                    if (receiver.up and nodes[message[1]].epoch == item[2]
+                    sender = nodes[message[1]]
+                    if (receiver.up and (sender.epoch == item[2] or item[3] <= sender.epoch_ended_at[item[2]])
                             and (group_of is None or group_of[message[1]] == group_of[message[2]])):
                         step(receiver, message)
                 elif kind == _LOCAL:
@@ -293,7 +296,7 @@ class _Cluster:
         """Send now, or once the node's pending writes are durable (msgsAfterAppend)."""
         self.message_counts[message[0]] += 1
         send_at = self._durable_at(node) if after_sync else self.now
-        self.at(send_at + self.one_way, (_DELIVER, message, node.epoch))
+        self.at(send_at + self.one_way, (_DELIVER, message, node.epoch, send_at))
 
     def _durable_at(self, node):
         if node.unsynced:
@@ -887,6 +890,7 @@ class _Cluster:
 
     def _stop(self, node):
         node.up = False
+        node.epoch_ended_at[node.epoch] = self.now
         node.epoch += 1
         self._disarm_timer(node)
         for write in node.pending:
@@ -907,6 +911,7 @@ class _Cluster:
 
     def _restart(self, node):
         node.up = True
+        node.epoch_ended_at[node.epoch] = self.now
         node.epoch += 1
         node.phase = self.rng.randrange(self.hb)
         node.applied = node.commit
