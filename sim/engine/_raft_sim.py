@@ -945,7 +945,7 @@ class _Cluster:
         if leader is not None:
             entry = (leader.id, leader.term)
         else:
-            entry = (None, max((n.term for n in self.nodes if n.up), default=0))
+            entry = (None, max(n.term for n in self.nodes))
         timeline = self.leader_timeline
         if not timeline or (timeline[-1]["leader"], timeline[-1]["term"]) != entry:
             now = _ms(self.now)
