@@ -6,7 +6,9 @@ from 0); the discrete-event Raft model lives in `_raft_sim.py`.
 
 from __future__ import annotations
 
-from ._raft_params import Event, Params, events_text, parse_events, parse_params
+from ._raft_params import (
+    MAX_DURATION_MS, MAX_LEARNERS, MAX_MEMBERS, Event, Params, events_text, parse_events, parse_params,
+)
 from ._raft_sim import Result, quorum_of, simulate, tolerance_of, tolerance_table
 
 KIND = "etcd"
@@ -33,6 +35,6 @@ def safety_violations(result: Result | dict) -> list[str]:
 
 
 __all__ = [
-    "KIND", "Event", "Params", "Result", "events_text", "parse_events", "parse_params", "quorum_of",
+    "KIND", "MAX_DURATION_MS", "MAX_LEARNERS", "MAX_MEMBERS", "Event", "Params", "Result", "events_text", "parse_events", "parse_params", "quorum_of",
     "safety_violations", "simulate", "tolerance_of", "tolerance_table",
 ]

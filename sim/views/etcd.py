@@ -13,10 +13,10 @@ from django.views.decorators.vary import vary_on_headers
 
 from sim.charts_etcd import build_ring, build_swimlane, build_write_timeline, seconds
 from sim.engine import ParamError, etcd
-from sim.engine._raft_params import MAX_DURATION_MS, MAX_LEARNERS, MAX_MEMBERS
 from sim.services import simulate_cached
 
 KIND = etcd.KIND
+MAX_MEMBERS, MAX_LEARNERS, MAX_DURATION_MS = etcd.MAX_MEMBERS, etcd.MAX_LEARNERS, etcd.MAX_DURATION_MS
 DEFAULTS = etcd.parse_params({})
 PARAM_NAMES = tuple(DEFAULTS.to_query())
 FIRST_FAULT_MS = 2000
