@@ -74,3 +74,49 @@ def test_chinese_pages_use_the_catalogue(client):
     html = client.get("/zh-hans/").content.decode()
     assert "Kubernetes 与 Docker 面试准备" in html
     assert "搜索" in html
+
+
+def _parameterless_page_names():
+    from django.urls import get_resolver
+
+    names = []
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                namespace = f"{pattern.namespace}:" if pattern.namespace else ""
+                walk(pattern.url_patterns, prefix + namespace)
+            elif pattern.name and not pattern.pattern.converters:
+                names.append(prefix + pattern.name)
+
+    walk(get_resolver().url_patterns)
+    skip = {"root", "healthz", "logout", "quiz:review-rate", "quiz:review-undo", "quiz:deck-add", "set_language"}
+    return sorted(name for name in names if name not in skip and not name.startswith("admin:"))
+
+
+PAGE_NAMES = _parameterless_page_names()
+
+
+def test_the_page_list_covers_every_app():
+    assert {"kbase:home", "kbase:search", "sim:index", "sim:rolling-update", "sim:etcd", "sim:pod-lifecycle",
+            "quiz:review", "quiz:dashboard", "quiz:deck", "quiz:settings", "login", "signup"} <= set(PAGE_NAMES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_every_parameterless_page_answers_200_with_one_h1(client, django_user_model, language, name):
+    import re
+
+    from django.urls import reverse
+    from django.utils import translation
+
+    if name not in {"login", "signup"}:  # these send signed-in users on to their dashboard
+        client.force_login(django_user_model.objects.create_user("visitor", password="pw-123456-long"))
+    with translation.override(language):
+        url = reverse(name)
+    response = client.get(url)
+    assert response.status_code == 200, url
+    html = response.content.decode()
+    assert len(re.findall(r"<h1[\s>]", html)) == 1, url
+    assert f'<html lang="{language}"' in html
