@@ -9,10 +9,11 @@ for liveness and startup probes. Probe defaults follow pkg/apis/core/v1/defaults
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from functools import partial
 
+from ._parsing import Reader
 from .errors import ParamError
 
 RESTART_POLICIES = ("Always", "OnFailure", "Never")
@@ -26,8 +27,6 @@ MAX_HORIZON = 7_200
 MIN_HORIZON = 10
 MAX_INIT_CONTAINERS = 10
 MAX_MEMORY_MI = 1_048_576
-TRUE_WORDS = {"true", "1", "yes", "on"}
-FALSE_WORDS = {"false", "0", "no", "off"}
 
 
 @dataclass(frozen=True)
@@ -115,87 +114,7 @@ KNOWN_KEYS = frozenset(
 )
 
 
-class _Reader:
-    """Reads raw values into typed ones, collecting one message per bad field."""
-
-    def __init__(self, raw: Mapping[str, object]):
-        self.raw = raw
-        self.errors: dict[str, str] = {}
-
-    def _value(self, key):
-        value = self.raw.get(key)
-        if value is None:
-            return None
-        if isinstance(value, str):
-            value = value.strip()
-            return value or None
-        return value
-
-    def integer(self, key, *, default, minimum=0, maximum=MAX_SECONDS, unit="seconds"):
-        value = self._value(key)
-        if value is None:
-            return default
-        number = _to_int(value)
-        if number is None:
-            self.errors[key] = f"must be a whole number of {unit}" if unit else "must be a whole number"
-            return default
-        if number < minimum:
-            self.errors[key] = f"must be at least {minimum}"
-            return default
-        if number > maximum:
-            self.errors[key] = f"must be at most {maximum}"
-            return default
-        return number
-
-    def boolean(self, key):
-        value = self._value(key)
-        if value is None:
-            return False
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, int) and value in (0, 1):
-            return bool(value)
-        if isinstance(value, str) and value.lower() in TRUE_WORDS | FALSE_WORDS:
-            return value.lower() in TRUE_WORDS
-        self.errors[key] = "must be true or false"
-        return False
-
-    def choice(self, key, *, choices, default):
-        value = self._value(key)
-        if value is None:
-            return default
-        for choice in choices:
-            if isinstance(value, str) and value.lower() == choice.lower():
-                return choice
-        self.errors[key] = f"must be one of {', '.join(choices)}"
-        return default
-
-
-def _to_int(value):
-    """An integer from an int, an integral float or a decimal string; None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if math.isfinite(value) and value.is_integer() else None
-    if isinstance(value, str):
-        text = value.strip()
-        if len(text) > 12:
-            return None
-        try:
-            return int(text, 10)
-        except ValueError:
-            pass
-        try:
-            number = float(text)
-        except ValueError:
-            return None
-        return int(number) if math.isfinite(number) and number.is_integer() else None
-    return None
-
-
-def _read_probe(reader: _Reader, kind: str) -> Probe:
+def _read_probe(reader: Reader, kind: str) -> Probe:
     values = {}
     for name in PROBE_FIELDS:
         values[name] = reader.integer(
@@ -215,11 +134,11 @@ def parse_params(raw: Mapping[str, object]) -> Params:
     """Validate raw query-string or YAML values into Params; raises ParamError naming every bad field."""
     if not isinstance(raw, Mapping):
         raise ParamError({"params": "must be a mapping of parameter names to values"})
-    reader = _Reader(raw)
+    reader = Reader(raw)
     for key in raw:
         if not isinstance(key, str) or key not in KNOWN_KEYS:
             reader.errors[str(key)] = "unknown parameter"
-    read = reader.integer
+    read = partial(reader.integer, minimum=0, maximum=MAX_SECONDS, unit="seconds")
     optional = dict(default=None)
     init_containers = read("init_containers", default=0, maximum=MAX_INIT_CONTAINERS, unit="containers")
     values = dict(

@@ -25,11 +25,11 @@ A new partition replaces the previous one. Events at the same time run in the or
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+from ._parsing import Reader, clean, to_int
 from .errors import ParamError
 
 MAX_MEMBERS = 9
@@ -41,8 +41,6 @@ MAX_EVENTS = 30
 MAX_EVENTS_CHARS = 1_000
 # About 1 ms of engine time per 1,000 messages: keeps the worst accepted run well under a second.
 MAX_ESTIMATED_MESSAGES = 500_000
-TRUE_WORDS = {"true", "1", "yes", "on"}
-FALSE_WORDS = {"false", "0", "no", "off"}
 
 _EVENT_RE = re.compile(r"^(?P<action>[a-z]+)(?::(?P<target>[^@]*))?@(?P<at>.*)$")
 
@@ -121,69 +119,13 @@ def events_text(events) -> str:
 KNOWN_KEYS = frozenset(f.name for f in fields(Params))
 
 
-def _clean(value):
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
+class _Reader(Reader):
+    """Range errors name both bounds and the unit."""
 
-
-def _to_int(value):
-    """An integer from an int, an integral float or a decimal string; None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if math.isfinite(value) and value.is_integer() else None
-    if isinstance(value, str):
-        text = value.strip()
-        if len(text) > 12:
+    def range_error(self, number, *, minimum, maximum, unit):
+        if minimum <= number <= maximum:
             return None
-        if re.fullmatch(r"[+-]?\d+", text):
-            return int(text, 10)
-        try:
-            number = float(text)
-        except ValueError:
-            return None
-        return int(number) if math.isfinite(number) and number.is_integer() else None
-    return None
-
-
-class _Reader:
-    """Reads raw values into typed ones, collecting one message per bad field."""
-
-    def __init__(self, raw: Mapping[str, object]):
-        self.raw = raw
-        self.errors: dict[str, str] = {}
-
-    def integer(self, key, *, default, minimum, maximum, unit=""):
-        value = _clean(self.raw.get(key))
-        if value is None:
-            return default
-        number = _to_int(value)
-        if number is None:
-            self.errors[key] = f"must be a whole number{' of ' + unit if unit else ''}"
-            return default
-        if not minimum <= number <= maximum:
-            self.errors[key] = f"must be between {minimum} and {maximum}{' ' + unit if unit else ''}"
-            return default
-        return number
-
-    def boolean(self, key, *, default):
-        value = _clean(self.raw.get(key))
-        if value is None:
-            return default
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, int) and value in (0, 1):
-            return bool(value)
-        if isinstance(value, str) and value.lower() in TRUE_WORDS | FALSE_WORDS:
-            return value.lower() in TRUE_WORDS
-        self.errors[key] = "must be true or false"
-        return default
+        return f"must be between {minimum} and {maximum}{' ' + unit if unit else ''}"
 
 
 def parse_params(raw: Mapping[str, object]) -> Params:
@@ -230,7 +172,7 @@ def parse_params(raw: Mapping[str, object]) -> Params:
             )
 
     events: tuple[Event, ...] = ()
-    raw_events = _clean(raw.get("events"))
+    raw_events = clean(raw.get("events"))
     if raw_events is not None:
         bounds_known = not ({"members", "learners", "duration_ms"} & errors.keys())
         try:
@@ -289,7 +231,7 @@ def parse_events(text: object, *, total_members: int, duration_ms: int) -> tuple
                 "partition:0-1|2-3-4@3000 or heal@6000"
             )
         action, target, at_text = match["action"], match["target"], match["at"]
-        at_ms = _to_int(at_text) if re.fullmatch(r"\d+", at_text or "") else None
+        at_ms = to_int(at_text) if re.fullmatch(r"\d+", at_text or "") else None
         if at_ms is None:
             raise ValueError(f"{where}: the time after @ must be whole milliseconds, e.g. @2000")
         if at_ms > duration_ms:

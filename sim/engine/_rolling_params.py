@@ -13,11 +13,11 @@ pkg/controller/deployment/util/deployment_util.go ResolveFenceposts, MaxSurge an
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+from ._parsing import Reader
 from .errors import ParamError
 
 ROLLING_UPDATE = "RollingUpdate"
@@ -26,8 +26,6 @@ STRATEGIES = (RECREATE, ROLLING_UPDATE)
 MAX_REPLICAS = 10_000
 MAX_SECONDS = 86_400
 INT32_MAX = 2_147_483_647
-TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
-FALSE_WORDS = frozenset({"false", "0", "no", "off"})
 
 _PERCENT = re.compile(r"[0-9]+%")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -132,88 +130,85 @@ def _typed(value: str) -> str | int:
     return value if is_percent(value) else int(value)
 
 
-def parse_params(raw: Mapping[str, object]) -> Params:
-    """Validate raw query-string or YAML values into Params; ParamError names every bad field."""
-    if not isinstance(raw, Mapping):
-        raise ParamError({"params": "must be a mapping of parameter names to values"})
-    errors: dict[str, str] = {}
-    for key in raw:
-        if key not in PARAM_NAMES:
-            errors[str(key)] = f"unknown parameter; expected one of {', '.join(PARAM_NAMES)}"
+class _Reader(Reader):
+    """Integer text is ASCII digits only (no "3.0"); messages follow the API server's wording."""
 
-    def value_of(key):
-        value = raw.get(key)
-        if isinstance(value, str):
-            value = value.strip()
-            return value or None
-        return value
+    max_chars = 20
+    float_text = False
 
-    def integer(key, *, maximum, minimum=0, maximum_note="in this simulator"):
-        value = value_of(key)
-        if value is None:
-            return getattr(DEFAULTS, key)
-        number = _to_int(value)
-        if number is None:
-            errors[key] = "must be a whole number"
-        elif number < 0:
-            errors[key] = NONNEGATIVE
-        elif number < minimum:
-            errors[key] = f"must be at least {minimum}"
-        elif number > maximum:
-            errors[key] = f"must be at most {maximum} {maximum_note}"
-        else:
-            return number
+    def range_error(self, number, *, minimum, maximum, unit):
+        if number < 0:
+            return NONNEGATIVE
+        if number < minimum:
+            return f"must be at least {minimum}"
+        if number > maximum:
+            return f"must be at most {maximum} in this simulator"
         return None
 
-    def int_or_percent(key):
-        value = value_of(key)
+    def int_or_percent(self, key):
+        """Canonical int-or-percent text ("1" or "25%"); None after recording an error."""
+        value = self.value(key)
         if value is None:
             return getattr(DEFAULTS, key)
         if isinstance(value, bool):
-            errors[key] = INVALID_INT_OR_PERCENT
+            self.errors[key] = INVALID_INT_OR_PERCENT
             return None
         if isinstance(value, int):
             text = str(value)
         elif isinstance(value, str):
             text = value
         else:
-            errors[key] = INVALID_INT_OR_PERCENT
+            self.errors[key] = INVALID_INT_OR_PERCENT
             return None
         if _PERCENT.fullmatch(text):
             number, suffix = int(text[:-1]), "%"
         elif _INTEGER.fullmatch(text):
             number, suffix = int(text), ""
             if number < 0:
-                errors[key] = NONNEGATIVE
+                self.errors[key] = NONNEGATIVE
                 return None
         else:
-            errors[key] = INVALID_INT_OR_PERCENT
+            self.errors[key] = INVALID_INT_OR_PERCENT
             return None
         if number > INT32_MAX:
-            errors[key] = f"must be at most {INT32_MAX}"
+            self.errors[key] = f"must be at most {INT32_MAX}"
             return None
         return f"{number}{suffix}"
 
+
+def parse_params(raw: Mapping[str, object]) -> Params:
+    """Validate raw query-string or YAML values into Params; ParamError names every bad field."""
+    if not isinstance(raw, Mapping):
+        raise ParamError({"params": "must be a mapping of parameter names to values"})
+    reader = _Reader(raw)
+    errors = reader.errors
+    for key in raw:
+        if key not in PARAM_NAMES:
+            errors[str(key)] = f"unknown parameter; expected one of {', '.join(PARAM_NAMES)}"
+
+    def integer(key, *, maximum):
+        return reader.integer(key, default=getattr(DEFAULTS, key), minimum=0, maximum=maximum)
+
     replicas = integer("replicas", maximum=MAX_REPLICAS)
-    strategy = value_of("strategy")
+    strategy = reader.value("strategy")
     if strategy is None:
         strategy = DEFAULTS.strategy
     elif strategy not in STRATEGIES:
         errors["strategy"] = f"unsupported value; supported values: {', '.join(STRATEGIES)}"
         strategy = None
-    surge = int_or_percent("max_surge")
-    unavailable = int_or_percent("max_unavailable")
+    surge = reader.int_or_percent("max_surge")
+    unavailable = reader.int_or_percent("max_unavailable")
     min_ready = integer("min_ready_seconds", maximum=MAX_SECONDS)
     pod_ready = integer("pod_ready_seconds", maximum=MAX_SECONDS)
     deadline = integer("progress_deadline_seconds", maximum=MAX_SECONDS)
-    new_pods_fail = _boolean(value_of("new_pods_fail"), errors)
+    new_pods_fail = reader.boolean("new_pods_fail")
 
     if strategy == ROLLING_UPDATE and unavailable is not None:
         if is_percent(unavailable) and _number(unavailable) > 100:
             errors["max_unavailable"] = OVER_100_PERCENT
         elif surge is not None and _number(surge) == 0 and _number(unavailable) == 0:
             errors["max_unavailable"] = BOTH_ZERO
-    if deadline is not None and min_ready is not None and deadline <= min_ready:
+    if not {"min_ready_seconds", "progress_deadline_seconds"} & errors.keys() and deadline <= min_ready:
         errors["progress_deadline_seconds"] = DEADLINE_NOT_AFTER_MIN_READY
 
     if errors:
@@ -232,29 +227,3 @@ def parse_params(raw: Mapping[str, object]) -> Params:
 
 def _number(value: str) -> int:
     return int(value.rstrip("%"))
-
-
-def _boolean(value, errors) -> bool:
-    if value is None:
-        return False
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.lower() in TRUE_WORDS | FALSE_WORDS:
-        return value.lower() in TRUE_WORDS
-    errors["new_pods_fail"] = "must be true or false"
-    return False
-
-
-def _to_int(value) -> int | None:
-    """An integer from an int, an integral float or a decimal string; None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if math.isfinite(value) and value.is_integer() else None
-    if isinstance(value, str) and len(value) <= 20 and _INTEGER.fullmatch(value):
-        return int(value)
-    return None
