@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.shortcuts import render
-from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -12,13 +10,12 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from sim.charts_etcd import build_ring, build_swimlane, build_write_timeline, seconds
-from sim.engine import ParamError, etcd
-from sim.services import simulate_cached
+from sim.engine import etcd
+from sim.views.common import SimulatorForm, run_links, simulator_page
 
 KIND = etcd.KIND
 MAX_MEMBERS, MAX_LEARNERS, MAX_DURATION_MS = etcd.MAX_MEMBERS, etcd.MAX_LEARNERS, etcd.MAX_DURATION_MS
 DEFAULTS = etcd.parse_params({})
-PARAM_NAMES = tuple(DEFAULTS.to_query())
 FIRST_FAULT_MS = 2000
 FAULT_GAP_MS = 3000
 # Long enough after a fault for an election and for etcd's 7 s request timeout to show.
@@ -54,10 +51,10 @@ def _switch(label, help_text):
                            widget=forms.Select(choices=[("true", gettext_lazy("on")), ("false", gettext_lazy("off"))]))
 
 
-class EtcdForm(forms.Form):
-    """The simulator's parameters; `clean()` returns the engine's Params (the engine validates)."""
+class EtcdForm(SimulatorForm):
+    """The etcd/Raft parameters, one field each."""
 
-    label_suffix = ""
+    engine = etcd
 
     members = forms.CharField(label=gettext_lazy("Voting members"), required=False,
                               widget=forms.Select(choices=[(str(n), str(n)) for n in range(1, MAX_MEMBERS + 1)]))
@@ -84,15 +81,6 @@ class EtcdForm(forms.Form):
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
 
-    def clean(self):
-        raw = {name: self.data[name] for name in PARAM_NAMES if name in self.data}
-        try:
-            self.cleaned_data["params"] = etcd.parse_params(raw)
-        except ParamError as exc:
-            for field, message in exc.errors.items():
-                self.add_error(field if field in self.fields else None, message)
-        return self.cleaned_data
-
     def groups(self):
         """Fieldsets in the order the page shows them."""
         group = lambda legend, names: {"legend": legend, "fields": [self[name] for name in names]}  # noqa: E731
@@ -108,37 +96,12 @@ class EtcdForm(forms.Form):
 @vary_on_headers("HX-Request")
 def page(request):
     """The simulator page; htmx requests get only the simulator region. Invalid input answers 400."""
-    params = DEFAULTS
-    if any(name in request.GET for name in PARAM_NAMES):
-        form = EtcdForm(request.GET)
-        if not form.is_valid():
-            context = {"form": form, "groups": form.groups(), "presets": _presets(), "errors": form.errors,
-                       "tolerance": tolerance_rows(None)}
-            return _render(request, context, status=400)
-        params = form.cleaned_data["params"]
-    params, result = simulate_cached(KIND, params.to_query())
-    form = EtcdForm(initial=params.to_query())
-    context = {"form": form, "groups": form.groups(), "presets": _presets(params),
-               **result_context(request, params, result)}
-    return _render(request, context)
-
-
-def _render(request, context, *, status=200):
-    template = "sim/etcd.html#result" if request.htmx else "sim/etcd.html"
-    return render(request, template, context, status=status)
-
-
-def _presets(current=None):
-    presets = []
-    for slug, label, raw in PRESETS:
-        params = etcd.parse_params(raw)
-        presets.append({"slug": slug, "label": label, "query": urlencode(params.to_query()), "current": params == current})
-    return presets
+    return simulator_page(request, form_class=EtcdForm, template="sim/etcd.html", presets=PRESETS,
+                          result_context=result_context, error_context={"tolerance": tolerance_rows(None)})
 
 
 def result_context(request, params, result):
     """Everything the simulator region shows for one run."""
-    query = urlencode(params.to_query())
     faults = fault_actions(params, result)
     return {
         "params": params,
@@ -153,8 +116,7 @@ def result_context(request, params, result):
         "elections": election_rows(result)[:MAX_ELECTION_ROWS],
         "omitted_elections": max(0, len(result["elections"]) - MAX_ELECTION_ROWS),
         "tolerance": tolerance_rows(params.members),
-        "share_url": request.build_absolute_uri(f"{reverse('sim:etcd')}?{query}"),
-        "api_url": f"{reverse('sim-api', args=[KIND])}?{query}",
+        **run_links(request, KIND, params),
         "reset_url": "?" + urlencode({**params.to_query(), "events": "", "duration_ms": str(DEFAULTS.duration_ms)}),
     }
 

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from django import forms
-from django.shortcuts import render
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from sim.charts_pod import build_chart
-from sim.engine import ParamError, pod
-from sim.services import simulate_cached
+from sim.engine import pod
+from sim.views.common import SimulatorForm, run_links, simulator_page
 
 KIND = pod.KIND
 DEFAULTS = pod.parse_params({})
-PARAM_NAMES = tuple(DEFAULTS.to_query())
 MAX_EVENT_ROWS = 250
 MAX_CONDITION_ROWS = 60
 EMBED_WATCH_LINES = 12
@@ -69,10 +65,10 @@ PROBE_LABELS = {
 }
 
 
-class PodLifecycleForm(forms.Form):
-    """The simulator's parameters; `clean()` returns the engine's Params (the engine validates)."""
+class PodLifecycleForm(SimulatorForm):
+    """The pod lifecycle parameters, one field each; the probe fields are added per probe kind."""
 
-    label_suffix = ""
+    engine = pod
 
     restart_policy = forms.CharField(
         label="restartPolicy", required=False, widget=forms.Select(choices=[(p, p) for p in pod.RESTART_POLICIES]),
@@ -108,15 +104,6 @@ class PodLifecycleForm(forms.Form):
             for name in pod.PROBE_FIELDS:
                 self.fields[f"{kind}_{name}"] = _number(PROBE_LABELS[name], minimum=0 if name == "initial_delay" else 1)
 
-    def clean(self):
-        raw = {name: self.data[name] for name in PARAM_NAMES if name in self.data}
-        try:
-            self.cleaned_data["params"] = pod.parse_params(raw)
-        except ParamError as exc:
-            for field, message in exc.errors.items():
-                self.add_error(field if field in self.fields else None, message)
-        return self.cleaned_data
-
     def groups(self):
         """Fieldsets in the order the page shows them."""
         group = lambda legend, names: {"legend": legend, "fields": [self[name] for name in names]}  # noqa: E731
@@ -142,38 +129,8 @@ class PodLifecycleForm(forms.Form):
 @vary_on_headers("HX-Request")
 def page(request):
     """The simulator page; htmx requests get only the result region. Invalid input answers 400."""
-    params = DEFAULTS
-    if any(name in request.GET for name in PARAM_NAMES):
-        form = PodLifecycleForm(request.GET)
-        if not form.is_valid():
-            context = {"form": form, "groups": form.groups(), "presets": _presets(), "errors": form.errors}
-            return _render(request, context, status=400)
-        params = form.cleaned_data["params"]
-    params, result = simulate_cached(KIND, params.to_query())
-    form = _form_showing(params)
-    context = {"form": form, "groups": form.groups(), "presets": _presets(params), **result_context(request, params, result)}
-    return _render(request, context)
-
-
-def _form_showing(params):
-    """An unbound form whose fields show the run's canonical parameters."""
-    initial = params.to_query()
-    for name in ("image_pull_fails", *pod.PROBE_KINDS):
-        initial[name] = initial[name] == "true"
-    return PodLifecycleForm(initial=initial)
-
-
-def _render(request, context, *, status=200):
-    template = "sim/pod-lifecycle.html#result" if request.htmx else "sim/pod-lifecycle.html"
-    return render(request, template, context, status=status)
-
-
-def _presets(current=None):
-    presets = []
-    for slug, label, raw in PRESETS:
-        params = pod.parse_params(raw)
-        presets.append({"slug": slug, "label": label, "query": urlencode(params.to_query()), "current": params == current})
-    return presets
+    return simulator_page(request, form_class=PodLifecycleForm, template="sim/pod-lifecycle.html",
+                          presets=PRESETS, result_context=result_context)
 
 
 def enabled_probes(params):
@@ -182,7 +139,6 @@ def enabled_probes(params):
 
 def result_context(request, params, result):
     """Everything the result region shows for one run."""
-    query = urlencode(params.to_query())
     events = result["events"]
     return {
         "params": params,
@@ -194,8 +150,7 @@ def result_context(request, params, result):
         "omitted_events": max(0, len(events) - MAX_EVENT_ROWS),
         "conditions": result["conditions"][:MAX_CONDITION_ROWS],
         "omitted_conditions": max(0, len(result["conditions"]) - MAX_CONDITION_ROWS),
-        "share_url": request.build_absolute_uri(f"{reverse('sim:pod-lifecycle')}?{query}"),
-        "api_url": f"{reverse('sim-api', args=[KIND])}?{query}",
+        **run_links(request, KIND, params),
     }
 
 

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from django import forms
-from django.shortcuts import render
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from sim.charts_rolling import build_chart
-from sim.engine import ParamError, rolling
-from sim.services import simulate_cached
+from sim.engine import rolling
+from sim.views.common import SimulatorForm, run_links, simulator_page
 
 KIND = rolling.KIND
 MAX_TABLE_ROWS = 40
@@ -28,10 +25,10 @@ PRESETS = (
 )
 
 
-class RollingUpdateForm(forms.Form):
-    """The simulator's parameters; `clean()` returns the engine's Params (the engine validates)."""
+class RollingUpdateForm(SimulatorForm):
+    """The rolling-update parameters, one field each."""
 
-    label_suffix = ""
+    engine = rolling
 
     replicas = forms.CharField(
         label=gettext_lazy("Replicas"), required=False,
@@ -67,53 +64,17 @@ class RollingUpdateForm(forms.Form):
         label=gettext_lazy("New pods never become Ready (e.g. a bad image tag)"), required=False,
     )
 
-    def clean(self):
-        raw = {name: self.data[name] for name in rolling.PARAM_NAMES if name in self.data}
-        try:
-            self.cleaned_data["params"] = rolling.parse_params(raw)
-        except ParamError as exc:
-            for field, message in exc.errors.items():
-                self.add_error(field if field in self.fields else None, message)
-        return self.cleaned_data
-
 
 @require_GET
 @vary_on_headers("HX-Request")
 def page(request):
     """The simulator page; htmx requests get only the result region. Invalid input answers 400."""
-    params = rolling.DEFAULTS
-    if any(name in request.GET for name in rolling.PARAM_NAMES):
-        form = RollingUpdateForm(request.GET)
-        if not form.is_valid():
-            context = {"form": form, "presets": _presets(), "errors": form.errors}
-            return _render(request, context, status=400)
-        params = form.cleaned_data["params"]
-    params, result = simulate_cached(KIND, params.to_query())
-    context = {"form": _form_showing(params), "presets": _presets(params), **result_context(request, params, result)}
-    return _render(request, context)
-
-
-def _form_showing(params):
-    """An unbound form whose fields show the run's canonical parameters."""
-    return RollingUpdateForm(initial={**params.to_query(), "new_pods_fail": params.new_pods_fail})
-
-
-def _render(request, context, *, status=200):
-    template = "sim/rolling-update.html#result" if request.htmx else "sim/rolling-update.html"
-    return render(request, template, context, status=status)
-
-
-def _presets(current=None):
-    presets = []
-    for slug, label, raw in PRESETS:
-        params = rolling.parse_params(raw)
-        presets.append({"slug": slug, "label": label, "query": urlencode(params.to_query()), "current": params == current})
-    return presets
+    return simulator_page(request, form_class=RollingUpdateForm, template="sim/rolling-update.html",
+                          presets=PRESETS, result_context=result_context)
 
 
 def result_context(request, params, result):
     """Everything the result region shows for one run."""
-    query = urlencode(params.to_query())
     steps = result["steps"]
     return {
         "params": params,
@@ -123,8 +84,7 @@ def result_context(request, params, result):
         "chart": build_chart(result),
         "table_rows": _table_rows(steps, MAX_TABLE_ROWS),
         "omitted_rows": max(0, len(steps) - MAX_TABLE_ROWS),
-        "share_url": request.build_absolute_uri(f"{reverse('sim:rolling-update')}?{query}"),
-        "api_url": f"{reverse('sim-api', args=[KIND])}?{query}",
+        **run_links(request, KIND, params),
     }
 
 

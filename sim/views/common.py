@@ -1,0 +1,95 @@
+"""What every simulator page shares: the form's validation, the page flow, presets and share links."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django import forms
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from sim.engine import ParamError
+from sim.services import simulate_cached
+
+
+@cache
+def param_names(engine) -> tuple[str, ...]:
+    """Every query parameter the engine reads, in its canonical order."""
+    return tuple(engine.parse_params({}).to_query())
+
+
+class SimulatorForm(forms.Form):
+    """A simulator's parameters; `clean()` returns the engine's Params (the engine validates).
+
+    Subclasses set `engine` to the engine module and declare one field per parameter.
+    """
+
+    label_suffix = ""
+    engine = None
+
+    @classmethod
+    def showing(cls, params):
+        """An unbound form whose fields show the run's canonical parameters."""
+        form = cls(initial=params.to_query())
+        for name, field in form.fields.items():
+            if isinstance(field, forms.BooleanField):
+                form.initial[name] = form.initial[name] == "true"
+        return form
+
+    def clean(self):
+        raw = {name: self.data[name] for name in param_names(self.engine) if name in self.data}
+        try:
+            self.cleaned_data["params"] = self.engine.parse_params(raw)
+        except ParamError as exc:
+            for field, message in exc.errors.items():
+                self.add_error(field if field in self.fields else None, message)
+        return self.cleaned_data
+
+    def groups(self):
+        """Fieldsets in the order the page shows them; none when the page lists the fields in order."""
+        return []
+
+
+def simulator_page(request, *, form_class, template, presets, result_context, error_context=None):
+    """Run the simulator with the GET parameters and render its page; htmx requests get only `#result`.
+
+    Without parameters the page shows the default run. Invalid input answers 400 with the form's
+    errors, plus `error_context` for whatever the page shows even without a run.
+    """
+    engine = form_class.engine
+    params = engine.parse_params({})
+    if any(name in request.GET for name in param_names(engine)):
+        form = form_class(request.GET)
+        if not form.is_valid():
+            context = {"form": form, "groups": form.groups(), "presets": preset_links(engine, presets),
+                       "errors": form.errors, **(error_context or {})}
+            return _render(request, template, context, status=400)
+        params = form.cleaned_data["params"]
+    params, result = simulate_cached(engine.KIND, params.to_query())
+    form = form_class.showing(params)
+    context = {"form": form, "groups": form.groups(), "presets": preset_links(engine, presets, current=params),
+               **result_context(request, params, result)}
+    return _render(request, template, context)
+
+
+def _render(request, template, context, *, status=200):
+    return render(request, f"{template}#result" if request.htmx else template, context, status=status)
+
+
+def preset_links(engine, presets, *, current=None):
+    """Each (slug, label, raw parameters) preset with its canonical query; `current` marks the one shown."""
+    links = []
+    for slug, label, raw in presets:
+        params = engine.parse_params(raw)
+        links.append({"slug": slug, "label": label, "query": urlencode(params.to_query()), "current": params == current})
+    return links
+
+
+def run_links(request, kind, params):
+    """The run's permalink (absolute, for copying) and its JSON API address."""
+    query = urlencode(params.to_query())
+    return {
+        "share_url": request.build_absolute_uri(f"{reverse(f'sim:{kind}')}?{query}"),
+        "api_url": f"{reverse('sim-api', args=[kind])}?{query}",
+    }
