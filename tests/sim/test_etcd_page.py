@@ -10,17 +10,10 @@ from django.utils import translation
 
 from sim.engine import etcd
 from sim.views.etcd import PRESETS, changed_params, embed_context, fault_actions
+from tests.sim.helpers import LANGS, h1_count, page_getter
 
-LANGS = ["en", "zh-hans"]
 PAGE = "/{lang}/sim/etcd/"
-
-
-def get(client, lang="en", query="", **headers):
-    return client.get(PAGE.format(lang=lang) + (f"?{query}" if query else ""), **headers)
-
-
-def h1_count(html):
-    return len(re.findall(r"<h1[\s>]", html))
+get = page_getter(PAGE)
 
 
 def fault_link(html, action):

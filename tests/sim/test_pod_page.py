@@ -1,7 +1,6 @@
 """The pod lifecycle simulator page, its htmx fragment and the embed in answers."""
 
 import re
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.template import Context, Template
@@ -9,17 +8,10 @@ from django.utils import translation
 
 from sim.engine import pod
 from sim.views.pod import PRESETS, changed_params, embed_context, watch_lines
+from tests.sim.helpers import LANGS, h1_count, page_getter, query_of, share_url
 
-LANGS = ["en", "zh-hans"]
 PAGE = "/{lang}/sim/pod-lifecycle/"
-
-
-def get(client, lang="en", query="", **headers):
-    return client.get(PAGE.format(lang=lang) + (f"?{query}" if query else ""), **headers)
-
-
-def h1_count(html):
-    return len(re.findall(r"<h1[\s>]", html))
+get = page_getter(PAGE)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -89,8 +81,7 @@ def test_invalid_parameters_in_an_htmx_request_show_the_errors_in_the_fragment(c
 
 def test_the_share_url_reproduces_the_run(client):
     html = get(client, query="restart_policy=OnFailure&exit_after_seconds=4&exit_code=3&readiness=on").content.decode()
-    share = re.search(r'id="pod-share-url" type="url" readonly value="([^"]+)"', html)[1].replace("&amp;", "&")
-    query = {key: values[0] for key, values in parse_qs(urlsplit(share).query, keep_blank_values=True).items()}
+    query = query_of(share_url(html, "pod"))
     assert pod.parse_params(query) == pod.parse_params(
         {"restart_policy": "OnFailure", "exit_after_seconds": 4, "exit_code": 3, "readiness": True}
     )

@@ -1,7 +1,7 @@
 """The rolling-update simulator page, its htmx fragment and the embed in answers."""
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from django.template import Context, Template
@@ -9,17 +9,10 @@ from django.utils import translation
 
 from sim.engine import rolling
 from sim.views.rolling import PRESETS, embed_context, explain_rounding
+from tests.sim.helpers import LANGS, h1_count, page_getter, query_of, share_url
 
-LANGS = ["en", "zh-hans"]
 PAGE = "/{lang}/sim/rolling-update/"
-
-
-def get(client, lang="en", query="", **headers):
-    return client.get(PAGE.format(lang=lang) + (f"?{query}" if query else ""), **headers)
-
-
-def h1_count(html):
-    return len(re.findall(r"<h1[\s>]", html))
+get = page_getter(PAGE)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -97,8 +90,8 @@ def test_invalid_parameters_in_an_htmx_request_show_the_errors_in_the_fragment(c
 
 def test_the_share_url_reproduces_the_run(client):
     html = get(client, query="replicas=7&max_surge=2&max_unavailable=1&min_ready_seconds=4").content.decode()
-    share = re.search(r'id="rolling-share-url" type="url" readonly value="([^"]+)"', html)[1].replace("&amp;", "&")
-    query = {key: values[0] for key, values in parse_qs(urlsplit(share).query).items()}
+    share = share_url(html, "rolling")
+    query = query_of(share)
     assert rolling.parse_params(query) == rolling.parse_params(
         {"replicas": 7, "max_surge": 2, "max_unavailable": 1, "min_ready_seconds": 4}
     )
