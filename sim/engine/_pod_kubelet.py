@@ -6,9 +6,9 @@ Rules and constants follow the Kubernetes source (v1.34-v1.36, default feature g
   is capped at 300 s (MaxContainerBackOff); the entry expires when `eventTime - lastUpdate > 600 s`
   (crashLoopBackOff.HasExpiredFunc) and housekeeping GCs it on the same rule. Image pulls back off
   from 10 s (imageBackOffPeriod) to 300 s (MaxImageBackOff). A failed sync is retried after 10 s
-  (backOffPeriod), which is when BackOff events repeat. The alpha gates
-  ReduceDefaultCrashLoopBackOffDecay (1 s -> 60 s) and KubeletCrashLoopBackOffMax are off by default
-  and not modelled.
+  (backOffPeriod), which is when BackOff events repeat. ReduceDefaultCrashLoopBackOffDecay
+  (1 s -> 60 s) is alpha and off by default; KubeletCrashLoopBackOffMax is beta since 1.35 but its
+  maxContainerRestartPeriod defaults to the same 300 s. Neither changes the defaults modelled here.
 - pkg/kubelet/kuberuntime/kuberuntime_manager.go (computePodActions, doBackOff): the first restart
   is immediate because no back-off entry exists yet; `IsInBackOffSince(key, finishedAt)` uses the
   newest *exited* instance, so a liveness kill, which kills and restarts in one sync, is checked
