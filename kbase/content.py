@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from sim.engine import KINDS as SIM_KINDS
-from sim.engine import ParamError
+from sim.engine import ParamError, get_engine
 from sim.engine import validate as validate_sim_params
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -370,6 +370,25 @@ def dump_yaml(data):
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096, default_flow_style=False)
 
 
+def canonical_preset(preset):
+    """A preset with its params in the engine's own parameter order.
+
+    PostgreSQL's jsonb does not keep key order, so the export fixes one.
+    """
+    kind, params = preset.get("kind"), preset.get("params") or {}
+    try:
+        order = list(get_engine(kind).parse_params({}).to_query())
+    except (KeyError, ParamError):
+        order = []
+    rank = {name: index for index, name in enumerate(order)}
+    caption = preset.get("caption") or {}
+    return {
+        "kind": kind,
+        "params": dict(sorted(params.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))),
+        "caption": {"en": caption.get("en", ""), "zh": caption.get("zh", "")},
+    }
+
+
 def question_to_data(question):
     """The canonical YAML structure for a Question model instance."""
     data = {
@@ -389,7 +408,7 @@ def question_to_data(question):
     if question.explanation_en or question.explanation_zh:
         data["explanation"] = {"en": question.explanation_en, "zh": question.explanation_zh}
     if question.sims:
-        data["sims"] = question.sims
+        data["sims"] = [canonical_preset(preset) for preset in question.sims]
     if question.see_also:
         data["see_also"] = FlowList(question.see_also)
     if question.references:

@@ -176,3 +176,13 @@ def test_dump_then_load_round_trips_exactly(tmp_path):
     second = {p.relative_to(tmp_path / "c"): p.read_text() for p in (tmp_path / "c").rglob("*.yaml")}
     assert first == second
     assert Question.objects.get().references == ["https://kubernetes.io/"]
+
+
+def test_exported_presets_list_params_in_the_engine_order_whatever_the_database_kept():
+    from kbase.content import canonical_preset
+
+    preset = {"caption": {"zh": "说明", "en": "Caption"}, "params": {"new_pods_fail": True, "replicas": 3},
+              "kind": "rolling-update"}
+    assert canonical_preset(preset) == {"kind": "rolling-update", "params": {"replicas": 3, "new_pods_fail": True},
+                                        "caption": {"en": "Caption", "zh": "说明"}}
+    assert list(canonical_preset(preset)["params"]) == ["replicas", "new_pods_fail"]
