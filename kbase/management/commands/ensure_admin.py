@@ -20,5 +20,5 @@ class Command(BaseCommand):
         line = "=" * 64
         self.stdout.write(
             f"{line}\nCreated superuser 'admin' with password: {password}\n"
-            f"It is shown only this once. Admin: http://127.0.0.1:8000/en/admin/\n{line}"
+            f"It is shown only this once. The admin is at /en/admin/ on the server.\n{line}"
         )
