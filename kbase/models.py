@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +35,13 @@ class QuestionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True).select_related("topic")
 
+    def listing(self):
+        """Only what list rows show: skips the answers, which are most of a row's bytes."""
+        return self.defer(
+            "answer_en", "answer_zh", "answer_en_html", "answer_zh_html", "explanation_en", "explanation_zh",
+            "explanation_en_html", "explanation_zh_html", "search_text", "sims", "references",
+        )
+
     def for_topic(self, topic):
         return self.filter(topic=topic)
 
@@ -51,7 +58,7 @@ class QuestionQuerySet(models.QuerySet):
             title_hit &= Q(question_en__icontains=term) | Q(question_zh__contains=term)
         return (
             self.filter(condition)
-            .annotate(title_match=Count("pk", filter=title_hit))
+            .annotate(title_match=Case(When(title_hit, then=Value(1)), default=Value(0), output_field=IntegerField()))
             .order_by("-title_match", "number")
         )
 

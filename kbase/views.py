@@ -35,7 +35,7 @@ def home(request):
 @require_GET
 def topic(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    questions = Question.objects.published().for_topic(topic)
+    questions = Question.objects.published().for_topic(topic).listing()
     return render(request, "kbase/topic.html", {"topic": topic, "questions": questions})
 
 
@@ -62,6 +62,6 @@ def question(request, slug):
 @require_GET
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
-    results = list(Question.objects.published().search(query)[:SEARCH_LIMIT]) if query else []
+    results = list(Question.objects.published().listing().search(query)[:SEARCH_LIMIT]) if query else []
     template = "kbase/search.html#results" if request.htmx else "kbase/search.html"
     return render(request, template, {"query": query, "results": results})
