@@ -120,3 +120,19 @@ def test_every_parameterless_page_answers_200_with_one_h1(client, django_user_mo
     html = response.content.decode()
     assert len(re.findall(r"<h1[\s>]", html)) == 1, url
     assert f'<html lang="{language}"' in html
+
+
+def test_every_static_file_a_template_names_exists():
+    """Production's manifest storage turns a missing static file into a 500, so catch it here."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    names = set()
+    for template in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        names.update(re.findall(r"""{%\s*static\s+['"]([^'"]+)['"]""", template.read_text(encoding="utf-8")))
+    assert "css/app.css" in names
+    missing = sorted(name for name in names if not finders.find(name))
+    assert not missing, missing
