@@ -21,6 +21,32 @@ def free_port():
 
 
 @contextlib.contextmanager
+def running_gunicorn(env, *, workers=2):
+    """Run gunicorn with `env` on a free 127.0.0.1 port until /healthz answers; yield its base URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--worker-class", "sync", "--log-level", "warning"],
+        env=env, cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
 def gunicorn(*, workers=2, setup=None):
     """Yield the base URL of a gunicorn serving KubePrep with content loaded; setup(env) may add data."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -40,24 +66,5 @@ def gunicorn(*, workers=2, setup=None):
                        check=True, cwd=ROOT)
         if setup:
             setup(env)
-        port = free_port()
-        proc = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(workers), "--log-level", "warning"],
-            env=env, cwd=ROOT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    urllib.request.urlopen(base + "/healthz", timeout=1)
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or proc.poll() is not None:
-                        raise RuntimeError("gunicorn did not start")
-                    time.sleep(0.2)
+        with running_gunicorn(env, workers=workers) as base:
             yield base, env
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)

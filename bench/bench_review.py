@@ -15,16 +15,18 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import running_gunicorn  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
 
 HEAVY_CARDS = 5_000
 HEAVY_LOGS = 100_000
@@ -251,14 +253,8 @@ def bench_throughput(env):
     sessions = add_client_learners(CLIENTS)
     before = ReviewLog.objects.filter(user__username__startswith="client-").count()
     connections.close_all()
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--worker-class", "sync", "--log-level", "warning"],
-        env={**os.environ, **env}, cwd=ROOT,
-    )
-    try:
-        _wait_for(port, server)
+    with running_gunicorn({**os.environ, **env}, workers=2) as base:
+        port = urlsplit(base).port
         results = {"latencies": [], "errors": []}
         deadline = time.monotonic() + THROUGHPUT_SECONDS
         threads = [threading.Thread(target=run_client, args=(port, session, results, deadline, n))
@@ -269,9 +265,6 @@ def bench_throughput(env):
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     recorded = ReviewLog.objects.filter(user__username__startswith="client-").count() - before
     accepted = len(results["latencies"])
     print(f"Throughput: {CLIENTS} clients x up to {REVIEWS_PER_CLIENT} ratings (htmx POST, next card in the response), "
@@ -285,29 +278,6 @@ def bench_throughput(env):
     ok = not results["errors"] and recorded == accepted
     print(f"Target: zero errors, every submission recorded once -> {'MET' if ok else 'NOT MET'}")
     return ok
-
-
-def _free_port():
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(port, server):
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn exited")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
 
 
 def main():
