@@ -20,7 +20,7 @@ class TopicAdmin(admin.ModelAdmin):
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionAdminForm
     list_display = ["number", "slug", "topic", "difficulty", "is_published", "has_unexported_edits"]
-    list_filter = ["topic", "difficulty", "is_published", "has_unexported_edits"]
+    list_filter = ["topic", "difficulty", "is_published", "has_unexported_edits", "checked_kubernetes"]
     list_select_related = ["topic"]
     search_fields = ["slug", "question_en", "question_zh"]
     readonly_fields = ["has_unexported_edits", "updated_at"]
@@ -29,7 +29,8 @@ class QuestionAdmin(admin.ModelAdmin):
         (None, {"fields": ["slug", "number", "topic", "difficulty", "tags", "is_published"]}),
         ("English", {"fields": ["question_en", "answer_en", "prompt_en", "explanation_en"]}),
         ("中文", {"fields": ["question_zh", "answer_zh", "prompt_zh", "explanation_zh"]}),
-        (None, {"fields": ["sims", "see_also", "references", "has_unexported_edits", "updated_at"]}),
+        (None, {"fields": ["sims", "see_also", "references", "checked_kubernetes", "checked_date",
+                           "has_unexported_edits", "updated_at"]}),
     ]
 
     def save_model(self, request, obj, form, change):

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext as _
 
-from kbase.content import SLUG_RE, URL_RE
+from kbase.content import KUBERNETES_MINOR_RE, SLUG_RE, URL_RE
+from kbase.manifest_lint import lint_markdown
 from kbase.models import Question
 from sim.engine import ParamError
 from sim.engine import validate as validate_sim_params
@@ -33,6 +34,26 @@ class QuestionAdminForm(forms.ModelForm):
         if missing:
             raise forms.ValidationError(_("Unknown or self-referencing questions: %(slugs)s") % {"slugs": ", ".join(missing)})
         return slugs
+
+    def clean_checked_kubernetes(self):
+        value = self.cleaned_data.get("checked_kubernetes") or ""
+        if value and not KUBERNETES_MINOR_RE.match(value):
+            raise forms.ValidationError(_("Enter a Kubernetes minor release such as 1.37."))
+        return value
+
+    def _lint(self, name):
+        text = self.cleaned_data.get(name) or ""
+        problems = [_("line %(line)s: %(reason)s") % {"line": line + 1, "reason": reason}
+                    for line, reason in lint_markdown(text)]
+        if problems:
+            raise forms.ValidationError(problems)
+        return text
+
+    def clean_answer_en(self):
+        return self._lint("answer_en")
+
+    def clean_answer_zh(self):
+        return self._lint("answer_zh")
 
     def clean_sims(self):
         sims = self.cleaned_data.get("sims") or []

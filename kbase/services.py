@@ -9,7 +9,7 @@ from kbase.models import Choice, Question, Topic
 QUESTION_FIELDS = [
     "number", "topic_id", "difficulty", "tags", "question_en", "question_zh", "answer_en", "answer_zh",
     "prompt_en", "prompt_zh", "explanation_en", "explanation_zh", "sims", "see_also", "references",
-    "is_published",
+    "checked_kubernetes", "checked_date", "is_published",
 ]
 
 
@@ -44,6 +44,8 @@ def _question_values(record, topic_ids):
         "sims": record.sims,
         "see_also": record.see_also,
         "references": record.references,
+        "checked_kubernetes": record.checked.get("kubernetes", ""),
+        "checked_date": record.checked.get("date"),
         "is_published": True,
     }
 
