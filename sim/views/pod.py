@@ -5,12 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 
 from sim.charts_pod import build_chart
 from sim.engine import pod
-from sim.views.common import SimulatorForm, run_links, simulator_page
+from sim.views.common import SimulatorForm, run_links
 
 KIND = pod.KIND
 DEFAULTS = pod.parse_params({})
@@ -108,7 +106,8 @@ class PodLifecycleForm(SimulatorForm):
         """Fieldsets in the order the page shows them."""
         group = lambda legend, names: {"legend": legend, "fields": [self[name] for name in names]}  # noqa: E731
         probes = [
-            {"legend": _("%(probe)s probe") % {"probe": kind}, "probe": kind, "open": bool(self[kind].value()),
+            {"legend": _("%(probe)s probe") % {"probe": kind}, "collapsible": True, "id": f"probe-{kind}", "css": "probe",
+             "open": bool(self[kind].value()),
              "fields": [self[kind], *(self[f"{kind}_{name}"] for name in pod.PROBE_FIELDS)]}
             for kind in pod.PROBE_KINDS
         ]
@@ -125,12 +124,6 @@ class PodLifecycleForm(SimulatorForm):
         ]
 
 
-@require_GET
-@vary_on_headers("HX-Request")
-def page(request):
-    """The simulator page; htmx requests get only the result region. Invalid input answers 400."""
-    return simulator_page(request, form_class=PodLifecycleForm, template="sim/pod-lifecycle.html",
-                          presets=PRESETS, result_context=result_context)
 
 
 def enabled_probes(params):
