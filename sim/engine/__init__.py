@@ -17,6 +17,7 @@ ENGINE_MODULES = {
     "rolling-update": "rolling",
     "etcd": "etcd",
     "pod-lifecycle": "pod",
+    "service": "service",
 }
 KINDS = tuple(ENGINE_MODULES)
 
