@@ -56,6 +56,7 @@ from ._service_params import (
     MAX_ENDPOINTS,
     MAX_NODES,
     MAX_REQUESTS,
+    MAX_SEED,
     MODES,
     NODE_PORT,
     POLICIES,
@@ -931,6 +932,6 @@ def simulate(params: Params) -> Result:
 
 __all__ = [
     "AFFINITIES", "CLIENT_KINDS", "KIND", "MAX_CLIENTS", "MAX_ENDPOINTS", "MAX_NODES", "MAX_REQUESTS",
-    "MODES", "POLICIES", "SCHEDULERS", "STATES", "TARGETS", "TYPES", "Endpoint", "ParamError", "Params",
+    "MAX_SEED", "MODES", "POLICIES", "SCHEDULERS", "STATES", "TARGETS", "TYPES", "Endpoint", "ParamError", "Params",
     "Result", "categorize", "parse_params", "simulate",
 ]
