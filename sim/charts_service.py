@@ -21,9 +21,9 @@ EXTERNAL_BAND = 56
 
 def build_diagram(result, *, compact=False):
     """Nodes as boxes in a grid (at most 5 a row), Pods as squares inside, client and path."""
-    width = 720
+    width = 480
     nodes = result["nodes"]
-    columns = min(len(nodes), 3 if compact else 5) or 1
+    columns = min(len(nodes), 3) or 1
     box_width = (width - NODE_GAP * (columns + 1)) / columns
     per_row = max(1, int((box_width - 2 * PAD + POD_GAP) // (POD + POD_GAP)))
     pods_by_node = {node["name"]: [] for node in nodes}
@@ -73,7 +73,7 @@ def build_diagram(result, *, compact=False):
     height = y
     start = None
     if external:
-        start = {"cx": width / 2, "cy": 24, "x": width / 2 - 70, "y": 8, "width": 140, "height": 32}
+        start = {"cx": width / 2, "cy": 24, "x": width / 2 - 90, "y": 8, "width": 180, "height": 32}
     elif client["kind"] == "hairpin":
         ip = client["ips"][0]
         start = {"cx": pods[ip]["cx"], "cy": pods[ip]["cy"]}
