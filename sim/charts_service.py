@@ -31,11 +31,10 @@ def build_diagram(result, *, compact=False):
         pods_by_node[ep["node"]].append(ep)
     client = result["client"]
     external = client["kind"] == "external"
-    top = EXTERNAL_BAND if external else 8
+    top = EXTERNAL_BAND
 
     def pod_rows(node):
-        count = len(pods_by_node[node["name"]]) + (1 if (not external and client["node"] == node["name"] and client["kind"] != "hairpin") else 0)
-        return max(1, -(-count // per_row))
+        return max(1, -(-len(pods_by_node[node["name"]]) // per_row))
 
     boxes = []
     pods = {}
@@ -60,10 +59,7 @@ def build_diagram(result, *, compact=False):
                 pods[ep["ip"]] = item
             client_marker = None
             if not external and client["node"] == node["name"] and client["kind"] != "hairpin":
-                i = len(items)
-                px = x + PAD + (i % per_row) * (POD + POD_GAP)
-                py = y + HEADER + (i // per_row) * (POD + POD_GAP)
-                client_marker = {"x": round(px, 1), "y": round(py, 1), "cx": round(px + POD / 2, 1), "cy": round(py + POD / 2, 1)}
+                client_marker = {"cx": round(x + box_width - 18, 1), "cy": round(y + 17, 1)}
             boxes.append({
                 **node, "x": round(x, 1), "y": round(y, 1), "width": round(box_width, 1), "height": height,
                 "label_x": round(x + PAD, 1), "label_y": round(y + 15, 1), "ip_y": round(y + 28, 1),
@@ -71,9 +67,11 @@ def build_diagram(result, *, compact=False):
             })
         y += height + NODE_GAP
     height = y
+    service_box = {"x": width - 14 - 230, "y": 8, "width": 230, "height": 32, "cx": width - 14 - 115, "cy": 24,
+                   "label": result["destination"]}
     start = None
     if external:
-        start = {"cx": width / 2, "cy": 24, "x": width / 2 - 90, "y": 8, "width": 180, "height": 32}
+        start = {"cx": 14 + 90, "cy": 24, "x": 14, "y": 8, "width": 180, "height": 32}
     elif client["kind"] == "hairpin":
         ip = client["ips"][0]
         start = {"cx": pods[ip]["cx"], "cy": pods[ip]["cy"]}
@@ -81,22 +79,21 @@ def build_diagram(result, *, compact=False):
         for box in boxes:
             if box["client"]:
                 start = box["client"]
+    via = (service_box["cx"], service_box["y"] + service_box["height"])
     path = None
-    if result["chosen"] and start:
-        end = pods[result["chosen"]]
-        if (start["cx"], start["cy"]) == (end["cx"], end["cy"]):
-            # Hairpin to itself: a loop out of the Pod and back.
-            path = {"d": f"M {end['cx']} {end['cy'] - POD / 2} c 30 -34 50 8 {POD / 2 + 2} {POD / 2 + 2}", "loop": True}
-        else:
-            path = {"d": f"M {start['cx']} {start['cy']} L {end['cx']} {end['cy']}", "loop": False}
-    handled = next((box for box in boxes if box["handles"]), None)
+    if start:
+        points = [(start["cx"], start["cy"]), via]
+        if result["chosen"]:
+            end = pods[result["chosen"]]
+            points.append((end["cx"], end["y"]))
+        path = {"points": " ".join(f"{round(px, 1)},{round(py, 1)}" for px, py in points)}
     stop = None
-    if not result["chosen"] and start and handled:
-        x, y = round(handled["x"] + handled["width"] - 22, 1), round(handled["y"] + 6, 1)
-        stop = {"x": x, "y": y, "d": f"M {round(x + 4, 1)} {round(y + 4, 1)} l 8 8 m 0 -8 l -8 8"}
+    if not result["chosen"]:
+        x, y0 = service_box["x"] + service_box["width"] - 24, service_box["y"] + 8
+        stop = {"x": x, "y": y0, "d": f"M {x + 4} {y0 + 4} l 8 8 m 0 -8 l -8 8"}
     return {
         "width": width, "height": round(height, 1), "compact": compact, "boxes": boxes, "start": start,
-        "external": external, "path": path, "stop": stop,
+        "external": external, "path": path, "stop": stop, "service": service_box,
     }
 
 

@@ -518,7 +518,8 @@ def iptables_rules(ctx: Context, dec: Decision, chosen: EndpointInfo | None, mas
 
 
 def _external_filter_rules(ctx, comment, target, args, host):
-    hook = "OUTPUT" if host else ("INPUT" if ctx.params.type == NODE_PORT else "FORWARD")
+    # A NodePort is a local address: even the node's own connection comes back in through INPUT.
+    hook = "INPUT" if ctx.params.type == NODE_PORT else ("OUTPUT" if host else "FORWARD")
     if ctx.params.type == LOAD_BALANCER:
         rule = ipt("KUBE-EXTERNAL-SERVICES", dst=LB_IP, proto="tcp", comment=comment, matches=f"-m tcp --dport {PORT}", target=target, args=args)
     else:
@@ -643,13 +644,11 @@ def nftables_rules(ctx: Context, dec: Decision, chosen: EndpointInfo | None, mas
 
 
 def _nft_nodeport_check(verdict, host):
-    hook = "filter-output" if host else "filter-input"
-    rules = []
-    if not host:
-        rules.append(Rule("nft", hook, nft(hook, "ct state new jump nodeport-endpoints-check"), MATCH))
-        rules.append(Rule("nft", "nodeport-endpoints-check", nft("nodeport-endpoints-check", "ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @no-endpoint-nodeports"), MATCH))
-    else:
-        rules.append(Rule("nft", hook, nft(hook, "ct state new jump service-endpoints-check"), MATCH))
+    """nodeport-endpoints-check is jumped to from filter-input only; a NodePort is a local address."""
+    rules = [
+        Rule("nft", "filter-input", nft("filter-input", "ct state new jump nodeport-endpoints-check"), MATCH),
+        Rule("nft", "nodeport-endpoints-check", nft("nodeport-endpoints-check", "ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @no-endpoint-nodeports"), MATCH),
+    ]
     rules.append(Rule("nft", "no-endpoint-nodeports", f"add element ip kube-proxy no-endpoint-nodeports {{ tcp . {NODE_PORT_NUMBER} comment \"{COMMENT}\" : {verdict} }}", MATCH))
     return rules
 
