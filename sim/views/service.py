@@ -108,7 +108,12 @@ CLIENT_KINDS = {
 
 
 def walk_text(step) -> str:
-    """One hop of the packet's path in the reader's language."""
+    """One hop of the packet's path in the reader's language, as a sentence."""
+    text = _walk_text(step)
+    return text[:1].upper() + text[1:]
+
+
+def _walk_text(step) -> str:
     code = step["code"]
     if code == "start":
         return _("%(client)s at %(source)s on %(node)s opens a TCP connection to %(destination)s.") % {
