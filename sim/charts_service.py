@@ -5,12 +5,17 @@ Colours are SVG attributes (fill/stroke) so embeds need no stylesheet; text is s
 
 from __future__ import annotations
 
-STATE_FILL = {
-    "ready": "#1a7f37",
-    "notready": "#8c959f",
-    "terminating": "#bf8700",
-    "terminating-notserving": "#cf222e",
+from django.utils.translation import gettext as _
+
+from sim.charts import COLOURS, legend
+
+STATE_COLOUR_NAMES = {
+    "ready": "dark-green",
+    "notready": "grey",
+    "terminating": "amber",
+    "terminating-notserving": "red",
 }
+STATE_FILL = {state: COLOURS[name] for state, name in STATE_COLOUR_NAMES.items()}
 POD = 26
 POD_GAP = 6
 PAD = 10
@@ -94,6 +99,13 @@ def build_diagram(result, *, compact=False):
     return {
         "width": width, "height": round(height, 1), "compact": compact, "boxes": boxes, "start": start,
         "external": external, "path": path, "stop": stop, "service": service_box,
+        "legend": legend(
+            (_("ready"), STATE_COLOUR_NAMES["ready"]),
+            (_("not ready"), STATE_COLOUR_NAMES["notready"]),
+            (_("terminating, serving"), STATE_COLOUR_NAMES["terminating"]),
+            (_("terminating, not serving"), STATE_COLOUR_NAMES["terminating-notserving"]),
+            (_("this connection"), "blue", "line"),
+        ),
     }
 
 

@@ -135,6 +135,7 @@ SIMULATORS: tuple[Simulator, ...] = (
         presets=service_views.PRESETS,
         result_context=service_views.result_context,
         embed_context=service_views.embed_context,
+        swaps_form=True,
         title=_("Service traffic routing"),
         summary=_("The rules kube-proxy writes in iptables, nftables and IPVS mode: endpoints, probabilities, traffic policies, masquerading."),
         bad_query={"endpoints": "node-a:sleepy", "mode": "userspace"},

@@ -33,16 +33,18 @@ def test_the_walk_and_the_labels_are_in_chinese(client):
 
 def test_a_pod_links_to_the_same_run_with_its_state_changed(client):
     html = get(client).content.decode()
-    link = html.split('data-ip="10.244.1.2"')[0].rsplit('<a href="?', 1)[1].split('"')[0].replace("&amp;", "&")
+    link = html.split('class="pod-link" data-ip="10.244.1.2"')[0].rsplit('<a href="?', 1)[1].split('"')[0].replace("&amp;", "&")
     assert query_of("?" + link)["endpoints"] == "node-a:ready,node-b:notready,node-c:ready"
     changed = get(client, query=link).content.decode()
     assert "--probability 0.50000000000" in changed and "0.33333333349" not in changed
 
 
-def test_the_htmx_fragment_holds_only_the_result(client):
+def test_the_htmx_fragment_holds_the_form_and_the_result(client):
+    # Pods in the result are links that change the parameters, so htmx swaps the form too.
     response = get(client, query="mode=nftables", HTTP_HX_REQUEST="true")
     html = response.content.decode()
-    assert html.strip().startswith('<section id="service-result"')
+    assert html.strip().startswith('<div id="service-sim"')
+    assert '<section id="service-result"' in html and 'id="id_mode"' in html
     assert "numgen random mod 3 vmap" in html
 
 
