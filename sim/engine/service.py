@@ -18,7 +18,10 @@ that kube-proxy on the client's node wrote, in the chosen mode:
   masquerade and short-circuit rules; the hairpin ``-s <endpoint IP> -j KUBE-MARK-MASQ``) and
   writeServiceToEndpointRules (session-affinity ``recent`` rules first, then one
   ``statistic`` rule per endpoint with probability 1/(n-i)). Rules are shown as iptables-save
-  prints them.
+  (iptables 1.8.9 or later) prints them: addresses and protocol first, comments quoted
+  (libxtables xtables_save_string), probabilities as libxt_statistic.c statistic_save prints the
+  stored 31-bit value, ``recent`` options in libxt_recent.c recent_save order without the
+  all-ones ``--mask`` ("extensions: Do not print all-one's netmasks"), MARK as ``--set-xmark``.
 - nftables: pkg/proxy/nftables/proxier.go syncProxyRules, setupNFTables and
   writeServiceToEndpointRules (``numgen random mod N vmap``, affinity sets with timeouts,
   ``service-ips`` / ``service-nodeports`` / ``no-endpoint-*`` maps). Rules are shown as
@@ -508,7 +511,7 @@ def iptables_rules(ctx: Context, dec: Decision, chosen: EndpointInfo | None, mas
         rules.append(Rule("nat", sep, ipt(sep, src=chosen.ip, comment=COMMENT, target="KUBE-MARK-MASQ"), _status(hairpin)))
         if hairpin:
             rules.append(Rule("nat", "KUBE-MARK-MASQ", ipt("KUBE-MARK-MASQ", target="MARK", args=f"--set-xmark {MASQ_MARK}/{MASQ_MARK}"), MATCH))
-        recent = f" -m recent --set --name {sep} --mask 255.255.255.255 --rsource" if params.session_affinity == "ClientIP" else ""
+        recent = f" -m recent --set --name {sep} --rsource" if params.session_affinity == "ClientIP" else ""
         rules.append(Rule("nat", sep, ipt(sep, proto="tcp", comment=COMMENT, matches=(recent.strip() + " -m tcp").strip(), target="DNAT", args=f"--to-destination {chosen.address}"), MATCH))
     rules.append(Rule("nat", "POSTROUTING", ipt("POSTROUTING", comment="kubernetes postrouting rules", target="KUBE-POSTROUTING"), MATCH))
     rules.append(Rule("nat", "KUBE-POSTROUTING", ipt("KUBE-POSTROUTING", matches=f"-m mark ! --mark {MASQ_MARK}/{MASQ_MARK}", target="RETURN"), _status(not masq)))
@@ -539,7 +542,7 @@ def _iptables_endpoint_rules(ctx, chain, usable, chosen):
     if affinity:
         for ep in usable:
             sep = names.sep_chain(ep.address)
-            rules.append(Rule("nat", chain, ipt(chain, comment=f"{COMMENT} -> {ep.address}", matches=f"-m recent --rcheck --seconds {params.affinity_timeout_seconds} --reap --name {sep} --mask 255.255.255.255 --rsource", target=sep), NO_MATCH))
+            rules.append(Rule("nat", chain, ipt(chain, comment=f"{COMMENT} -> {ep.address}", matches=f"-m recent --rcheck --seconds {params.affinity_timeout_seconds} --reap --name {sep} --rsource", target=sep), NO_MATCH))
     n = len(usable)
     reached = True
     for i, ep in enumerate(usable):

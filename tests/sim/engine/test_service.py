@@ -220,7 +220,9 @@ def test_client_ip_affinity_sticks_each_client_to_one_endpoint():
     result = run(session_affinity="ClientIP", clients=5, requests=500)
     for row in result["distribution"]["per_client"]:
         assert row["requests"] == 100 and sorted(row["counts"])[-1] == 100
-    assert any("--rcheck --seconds 10800 --reap" in text for text in texts(result))
+    sep = names.sep_chain("10.244.0.2:8080")
+    assert (f'-A {names.svc_chain()} -m comment --comment "default/web:http -> 10.244.0.2:8080" '
+            f"-m recent --rcheck --seconds 10800 --reap --name {sep} --rsource -j {sep}") in texts(result)
 
 
 def test_affinity_expires_when_the_gap_reaches_the_timeout():
