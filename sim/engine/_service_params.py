@@ -240,7 +240,7 @@ def parse_params(raw: Mapping[str, object]) -> Params:
             if endpoints is not None and not 1 <= int(arg) <= len(endpoints):
                 errors["client"] = f"hairpin:N needs an endpoint number from 1 to {len(endpoints)}" if endpoints else "hairpin needs at least one endpoint"
         elif arg not in nodes:
-            if raw.get("nodes") not in (None, "") and "nodes" not in errors:
+            if reader.value("nodes") is not None and "nodes" not in errors:
                 errors["client"] = f"node {arg!r} is not in nodes"
             elif len(nodes) >= MAX_NODES:
                 errors["client"] = f"node {arg!r} would be an eleventh node"
