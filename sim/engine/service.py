@@ -46,6 +46,7 @@ long-lived (so ``lc`` picks like ``rr``) and real servers are listed in "IP:port
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 
@@ -800,13 +801,14 @@ def _ipvs_picks(params, usable, ips, per_client_requests, sticky):
             if per_client_requests[c]:
                 rows[c][c % n] = per_client_requests[c]
         return rows
-    # Request r comes from client r mod clients and goes to real server r mod n.
+    # Request r comes from client r mod clients and goes to real server r mod n, so client c's
+    # k-th request goes to (c + k*clients) mod n, which repeats every n / gcd(clients, n) requests.
+    period = n // math.gcd(clients, n)
     for c in range(clients):
-        m = per_client_requests[c]
+        full, rest = divmod(per_client_requests[c], period)
         row = rows[c]
-        # requests of client c are r = c + k*clients, k in [0, m)
-        for k in range(m):
-            row[(c + k * clients) % n] += 1
+        for k in range(period):
+            row[(c + k * clients) % n] += full + (1 if k < rest else 0)
     return rows
 
 

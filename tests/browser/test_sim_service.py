@@ -49,10 +49,10 @@ def test_the_nodeport_local_preset_drops_and_the_mode_toggle_switches_to_nftable
     page.locator('a[data-preset="nodeport-local-none"]').click()
     page.locator(".service-verdict-dropped").wait_for()
     assert "default/web:http has no local endpoints" in page.locator(".service-verdict").inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     if SHOTS:
-        page.set_viewport_size({"width": 390, "height": 844})
         page.screenshot(path=f"{SHOTS}/service-zh-phone.png", full_page=True, caret="initial", animations="allow")
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.select_option("#id_mode", "nftables")
     page.locator("#service-result ol.service-rules", has_text="no-endpoint-nodeports").wait_for()
     assert page.console_errors == []

@@ -258,6 +258,12 @@ def test_ipvs_round_robin_cycles_the_real_servers_in_order():
     assert "  -> 10.244.0.2:8080              Masq    1      0          0" in texts(result)
 
 
+def test_ipvs_round_robin_interleaves_clients_request_by_request():
+    # Requests 0..9 alternate between two clients; request r goes to real server r mod 3.
+    rows = run(mode="ipvs", clients=2, requests=10)["distribution"]["per_client"]
+    assert [row["counts"] for row in rows] == [[2, 1, 2], [2, 2, 1]]
+
+
 def test_ipvs_affinity_is_persistence_and_sh_hashes_the_source():
     persistent = run(mode="ipvs", session_affinity="ClientIP", clients=4, requests=40)
     assert "TCP  10.96.0.10:80 rr persistent 10800" in texts(persistent)
