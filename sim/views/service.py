@@ -100,20 +100,15 @@ STATE_LABELS = {
     "terminating-notserving": gettext_lazy("terminating, not serving"),
 }
 CLIENT_KINDS = {
-    "pod": gettext_lazy("a Pod"),
-    "host": gettext_lazy("a process on the node"),
-    "external": gettext_lazy("an external client"),
-    "hairpin": gettext_lazy("an endpoint Pod of the Service itself"),
+    "pod": gettext_lazy("A Pod"),
+    "host": gettext_lazy("A process on the node"),
+    "external": gettext_lazy("An external client"),
+    "hairpin": gettext_lazy("An endpoint Pod of the Service itself"),
 }
 
 
 def walk_text(step) -> str:
-    """One hop of the packet's path in the reader's language, as a sentence."""
-    text = _walk_text(step)
-    return text[:1].upper() + text[1:]
-
-
-def _walk_text(step) -> str:
+    """One hop of the packet's path in the reader's language."""
     code = step["code"]
     if code == "start":
         return _("%(client)s at %(source)s on %(node)s opens a TCP connection to %(destination)s.") % {
