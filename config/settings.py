@@ -1,7 +1,6 @@
 """KubePrep settings: one module, driven by environment variables."""
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -42,8 +41,9 @@ def env_list(name, default):
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-# Under pytest the test defaults apply (fast hasher, insecure dev key) unless explicitly turned off.
-TESTING = env_bool("KUBEPREP_TESTING", "pytest" in sys.modules)
+# Test defaults (fast hasher, insecure dev key, local cache): set explicitly by the Makefile and by
+# pytest.ini (pytest-env), never guessed from what happens to be imported.
+TESTING = env_bool("KUBEPREP_TESTING", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:

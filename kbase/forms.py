@@ -12,7 +12,7 @@ class QuestionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - the admin edits every field; this form only adds validation
 
     def _slug_list(self, name, pattern):
         value = self.cleaned_data.get(name) or []

@@ -165,7 +165,7 @@ class RetentionChart:
 
 def retention_chart(rows: list[tuple[str, int, int]]) -> RetentionChart:
     """One labelled bar per topic: (name, passed, total) -> bar length proportional to passed/total."""
-    row_height, bar_height, track = 38, 12, WIDTH - 80
+    row_height, track = 38, WIDTH - 80
     drawn = []
     for index, (name, passed, total) in enumerate(rows):
         y = index * row_height

@@ -40,7 +40,8 @@ class Simulator:
     - `error_context()`: what the page shows beside the errors of invalid input;
     - `bad_query`: parameters the engine rejects, each naming its field (the contract test
       expects a 400 naming every key);
-    - `prefix`: the short name the templates use in ids and class names;
+    - `prefix`: the short name the templates use in ids and class names (default: the kind);
+    - `stylesheet`: the kind's own static CSS beyond `css/sim.css`, if it needs any;
     - `swaps_form`: htmx swaps the form with the result (for results whose links change the
       parameters, as etcd's fault buttons do); otherwise only the result region is swapped.
 
@@ -58,8 +59,8 @@ class Simulator:
     title: Promise
     summary: Promise
     bad_query: Mapping[str, str]
-    prefix: str
-    stylesheet: str
+    prefix: str = ""
+    stylesheet: str = ""
     error_context: Callable[[], dict[str, Any]] | None = None
     swaps_form: bool = False
     page_template: str = ""
@@ -70,6 +71,7 @@ class Simulator:
             raise ValueError(f"{self.kind}: the engine's KIND is {self.engine.KIND!r}")
         if getattr(self.form_class, "engine", None) is not self.engine:
             raise ValueError(f"{self.kind}: {self.form_class.__name__}.engine is not the registered engine")
+        object.__setattr__(self, "prefix", self.prefix or self.kind)
         object.__setattr__(self, "page_template", self.page_template or f"sim/{self.kind}.html")
         object.__setattr__(self, "embed_template", self.embed_template or f"sim/{self.kind}_embed.html")
 

@@ -29,10 +29,12 @@ COLOURS = {
     "mist": "#c8d1dc",
     "light": "#d0d7de",
     "pale": "#e1e4e8",
-    # Axis, grid and text, as the templates draw them.
+    "blush": "#ffebe9",
+    # Axis, grid, lane background and text, as the templates draw them ({% sim_colour "grid" %}).
     "text": "#1b1f24",
     "muted": "#57606a",
     "grid": "#d0d7de",
+    "panel": "#f6f8fa",
 }
 # Outlines that tell groups apart (etcd's network partitions), distinct from the fills above.
 OUTLINES = ("#0969da", "#8250df", "#bf3989", "#1a7f37", "#9a6700", "#57606a")

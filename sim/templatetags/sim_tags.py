@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from sim import registry
+from sim.charts import COLOURS
 from sim.engine import ParamError
 from sim.services import simulate_cached
 
@@ -52,3 +53,9 @@ def sim_stylesheets(simulator=None):
     """<link>s to the shared simulator styles and `simulator`'s own, or every kind's (pages that embed runs)."""
     sheets = registry.stylesheets(simulator)
     return format_html_join("\n", '<link rel="stylesheet" href="{}">', ((static(sheet),) for sheet in sheets))
+
+
+@register.simple_tag
+def sim_colour(name):
+    """A colour from the one chart colour table (sim/charts/colours.py); an unknown name is an error."""
+    return COLOURS[name]

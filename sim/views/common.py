@@ -54,9 +54,9 @@ class SimulatorForm(forms.Form):
 def simulator_page(request, simulator):
     """Run `simulator` (a `sim.registry.Simulator`) with the GET parameters and render its page.
 
-    htmx requests get only the result region (`sim/_page.html#result`, or `#region` with the form). Without parameters the page shows the default run. Invalid
-    input answers 400 with the form's errors, plus the simulator's `error_context()` for whatever
-    the page shows even without a run.
+    htmx requests get only the result region (`sim/_page.html#result`, or `#region` with the form).
+    Without parameters the page shows the default run. Invalid input answers 400 with the form's
+    errors, plus the simulator's `error_context()` for whatever the page shows even without a run.
     """
     engine, form_class = simulator.engine, simulator.form_class
     params = engine.parse_params({})

@@ -59,6 +59,15 @@ def test_legends_only_draw_from_the_colour_table():
         legend(("mystery", "chartreuse"))
 
 
-def test_no_chart_module_keeps_its_own_colour_codes():
-    for path in SIM.glob("charts_*.py"):
+def test_no_chart_module_or_simulator_template_keeps_its_own_colour_codes():
+    templates = SIM.parent / "templates" / "sim"
+    for path in [*SIM.glob("charts_*.py"), *templates.glob("*.html")]:
         assert not re.search(r"#[0-9a-fA-F]{6}", path.read_text()), path.name
+
+
+def test_templates_take_colours_from_the_table():
+    from django.template import Context, Template, TemplateSyntaxError
+
+    assert Template('{% load sim_tags %}{% sim_colour "grid" %}').render(Context()) == COLOURS["grid"]
+    with pytest.raises((KeyError, TemplateSyntaxError)):
+        Template('{% load sim_tags %}{% sim_colour "chartreuse" %}').render(Context())

@@ -227,9 +227,10 @@ def test_every_registered_stylesheet_exists():
 
 
 @SIMULATORS
-def test_the_page_links_its_stylesheet(client, simulator):
+def test_the_page_links_the_shared_stylesheet_and_its_own(client, simulator):
     html = page(client, simulator).content.decode()
-    assert f"/static/{simulator.stylesheet}" in html
+    for sheet in filter(None, [registry.SHARED_STYLESHEET, simulator.stylesheet]):
+        assert f'href="/static/{sheet}"' in html
 
 
 @pytest.mark.django_db
