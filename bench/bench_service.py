@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from sim.engine import service  # noqa: E402
+from sim.engine import service
 
 TARGET_MS = 50
 ENDPOINTS = ",".join(f"node-{'abcdefghij'[i % 10]}:ready" for i in range(50))

@@ -238,7 +238,9 @@ def parse_params(raw: Mapping[str, object]) -> Params:
         kind, arg = client
         if kind == "hairpin":
             if endpoints is not None and not 1 <= int(arg) <= len(endpoints):
-                errors["client"] = f"hairpin:N needs an endpoint number from 1 to {len(endpoints)}" if endpoints else "hairpin needs at least one endpoint"
+                errors["client"] = (
+                    f"hairpin:N needs an endpoint number from 1 to {len(endpoints)}" if endpoints else "hairpin needs at least one endpoint"
+                )
         elif arg not in nodes:
             if reader.value("nodes") is not None and "nodes" not in errors:
                 errors["client"] = f"node {arg!r} is not in nodes"

@@ -125,16 +125,18 @@ def build_endpoints(params: Params) -> list[EndpointInfo]:
     result = []
     for number, ep in enumerate(params.endpoints, start=1):
         per_node[ep.node] = per_node.get(ep.node, 0) + 1
-        result.append(EndpointInfo(
-            number=number,
-            name=f"web-{number}",
-            ip=f"10.244.{index[ep.node]}.{per_node[ep.node] + 1}",
-            node=ep.node,
-            state=ep.state,
-            ready=ep.ready,
-            serving=ep.serving,
-            terminating=ep.terminating,
-        ))
+        result.append(
+            EndpointInfo(
+                number=number,
+                name=f"web-{number}",
+                ip=f"10.244.{index[ep.node]}.{per_node[ep.node] + 1}",
+                node=ep.node,
+                state=ep.state,
+                ready=ep.ready,
+                serving=ep.serving,
+                terminating=ep.terminating,
+            )
+        )
     return result
 
 
@@ -390,8 +392,7 @@ def make_context(params: Params) -> Context:
     uses_cluster = not internal_local or (accessible and not external_local)
     uses_local = internal_local or (accessible and external_local)
     cat = categorize(ordered, client.node, uses_cluster=uses_cluster, uses_local=uses_local)
-    return Context(params, client, endpoints, ordered, params.target == "external", accessible,
-                   internal_local, external_local, cat)
+    return Context(params, client, endpoints, ordered, params.target == "external", accessible, internal_local, external_local, cat)
 
 
 @dataclass
@@ -413,8 +414,7 @@ def decide_netfilter(ctx: Context) -> Decision:
         if ctx.internal_local and not cat.local:
             return Decision(DROPPED, "no_local_endpoints", [])
         usable = cat.local if ctx.internal_local else cat.cluster
-        return Decision(FORWARDED, "forwarded", usable, "local" if ctx.internal_local else "cluster",
-                        masq_at_entry=not ctx.client.in_cluster_cidr)
+        return Decision(FORWARDED, "forwarded", usable, "local" if ctx.internal_local else "cluster", masq_at_entry=not ctx.client.in_cluster_cidr)
     if not ctx.external_local:
         return Decision(FORWARDED, "forwarded", cat.cluster, "cluster", masq_at_entry=True)
     if ctx.client.in_cluster_cidr:
@@ -467,8 +467,17 @@ def iptables_rules(ctx: Context, dec: Decision, chosen: EndpointInfo | None, mas
         tgt, _, tgt_args = target.partition(" ")
         if not ctx.external_target:
             hook = "OUTPUT" if host else "FORWARD"
-            rules.append(Rule("filter", hook, ipt(hook, pre="-m conntrack --ctstate NEW", comment="kubernetes service portals", target="KUBE-SERVICES"), MATCH))
-            rules.append(Rule("filter", "KUBE-SERVICES", ipt("KUBE-SERVICES", dst=CLUSTER_IP_ADDRESS, proto="tcp", comment=comment, matches=tcp, target=tgt, args=tgt_args), MATCH))
+            rules.append(
+                Rule("filter", hook, ipt(hook, pre="-m conntrack --ctstate NEW", comment="kubernetes service portals", target="KUBE-SERVICES"), MATCH)
+            )
+            rules.append(
+                Rule(
+                    "filter",
+                    "KUBE-SERVICES",
+                    ipt("KUBE-SERVICES", dst=CLUSTER_IP_ADDRESS, proto="tcp", comment=comment, matches=tcp, target=tgt, args=tgt_args),
+                    MATCH,
+                )
+            )
         else:
             rules.extend(_external_filter_rules(ctx, comment, tgt, tgt_args, host))
         return rules, chains
@@ -476,28 +485,100 @@ def iptables_rules(ctx: Context, dec: Decision, chosen: EndpointInfo | None, mas
     rules.append(Rule("nat", entry, ipt(entry, comment="kubernetes service portals", target="KUBE-SERVICES"), MATCH))
     if not ctx.external_target:
         policy_chain = svl if ctx.internal_local else svc
-        rules.append(Rule("nat", "KUBE-SERVICES", ipt("KUBE-SERVICES", dst=CLUSTER_IP_ADDRESS, proto="tcp", comment=f"{COMMENT} cluster IP", matches=tcp, target=policy_chain), MATCH))
-        rules.append(Rule("nat", policy_chain, ipt(policy_chain, src=CLUSTER_CIDR, not_src=True, dst=CLUSTER_IP_ADDRESS, proto="tcp", comment=f"{COMMENT} cluster IP", matches=tcp, target="KUBE-MARK-MASQ"), _status(dec.masq_at_entry)))
+        rules.append(
+            Rule(
+                "nat",
+                "KUBE-SERVICES",
+                ipt("KUBE-SERVICES", dst=CLUSTER_IP_ADDRESS, proto="tcp", comment=f"{COMMENT} cluster IP", matches=tcp, target=policy_chain),
+                MATCH,
+            )
+        )
+        rules.append(
+            Rule(
+                "nat",
+                policy_chain,
+                ipt(
+                    policy_chain,
+                    src=CLUSTER_CIDR,
+                    not_src=True,
+                    dst=CLUSTER_IP_ADDRESS,
+                    proto="tcp",
+                    comment=f"{COMMENT} cluster IP",
+                    matches=tcp,
+                    target="KUBE-MARK-MASQ",
+                ),
+                _status(dec.masq_at_entry),
+            )
+        )
         if dec.masq_at_entry:
             rules.append(Rule("nat", "KUBE-MARK-MASQ", ipt("KUBE-MARK-MASQ", target="MARK", args=f"--set-xmark {MASQ_MARK}/{MASQ_MARK}"), MATCH))
     else:
         if params.type == LOAD_BALANCER:
-            rules.append(Rule("nat", "KUBE-SERVICES", ipt("KUBE-SERVICES", dst=LB_IP, proto="tcp", comment=f"{COMMENT} loadbalancer IP", matches=tcp, target=ext), MATCH))
+            rules.append(
+                Rule(
+                    "nat",
+                    "KUBE-SERVICES",
+                    ipt("KUBE-SERVICES", dst=LB_IP, proto="tcp", comment=f"{COMMENT} loadbalancer IP", matches=tcp, target=ext),
+                    MATCH,
+                )
+            )
         else:
-            rules.append(Rule("nat", "KUBE-SERVICES", ipt("KUBE-SERVICES", comment="kubernetes service nodeports; NOTE: this must be the last rule in this chain", matches="-m addrtype --dst-type LOCAL", target="KUBE-NODEPORTS"), MATCH))
-            rules.append(Rule("nat", "KUBE-NODEPORTS", ipt("KUBE-NODEPORTS", proto="tcp", comment=COMMENT, matches=f"-m tcp --dport {NODE_PORT_NUMBER}", target=ext), MATCH))
+            rules.append(
+                Rule(
+                    "nat",
+                    "KUBE-SERVICES",
+                    ipt(
+                        "KUBE-SERVICES",
+                        comment="kubernetes service nodeports; NOTE: this must be the last rule in this chain",
+                        matches="-m addrtype --dst-type LOCAL",
+                        target="KUBE-NODEPORTS",
+                    ),
+                    MATCH,
+                )
+            )
+            rules.append(
+                Rule(
+                    "nat",
+                    "KUBE-NODEPORTS",
+                    ipt("KUBE-NODEPORTS", proto="tcp", comment=COMMENT, matches=f"-m tcp --dport {NODE_PORT_NUMBER}", target=ext),
+                    MATCH,
+                )
+            )
         if not ctx.external_local:
-            rules.append(Rule("nat", ext, ipt(ext, comment=f"masquerade traffic for {COMMENT} external destinations", target="KUBE-MARK-MASQ"), MATCH))
+            rules.append(
+                Rule("nat", ext, ipt(ext, comment=f"masquerade traffic for {COMMENT} external destinations", target="KUBE-MARK-MASQ"), MATCH)
+            )
             rules.append(Rule("nat", "KUBE-MARK-MASQ", ipt("KUBE-MARK-MASQ", target="MARK", args=f"--set-xmark {MASQ_MARK}/{MASQ_MARK}"), MATCH))
             rules.append(Rule("nat", ext, ipt(ext, target=svc), MATCH))
         else:
             pod = dec.short_circuit == "pod"
             local = dec.short_circuit == "local"
-            rules.append(Rule("nat", ext, ipt(ext, src=CLUSTER_CIDR, comment=f"pod traffic for {COMMENT} external destinations", target=svc), _status(pod)))
-            rules.append(Rule("nat", ext, ipt(ext, comment=f"masquerade LOCAL traffic for {COMMENT} external destinations", matches="-m addrtype --src-type LOCAL", target="KUBE-MARK-MASQ"), MATCH if local else (NOT_REACHED if pod else NO_MATCH)))
+            rules.append(
+                Rule("nat", ext, ipt(ext, src=CLUSTER_CIDR, comment=f"pod traffic for {COMMENT} external destinations", target=svc), _status(pod))
+            )
+            rules.append(
+                Rule(
+                    "nat",
+                    ext,
+                    ipt(
+                        ext,
+                        comment=f"masquerade LOCAL traffic for {COMMENT} external destinations",
+                        matches="-m addrtype --src-type LOCAL",
+                        target="KUBE-MARK-MASQ",
+                    ),
+                    MATCH if local else (NOT_REACHED if pod else NO_MATCH),
+                )
+            )
             if local:
                 rules.append(Rule("nat", "KUBE-MARK-MASQ", ipt("KUBE-MARK-MASQ", target="MARK", args=f"--set-xmark {MASQ_MARK}/{MASQ_MARK}"), MATCH))
-            rules.append(Rule("nat", ext, ipt(ext, comment=f"route LOCAL traffic for {COMMENT} external destinations", matches="-m addrtype --src-type LOCAL", target=svc), MATCH if local else (NOT_REACHED if pod else NO_MATCH)))
+            rules.append(
+                Rule(
+                    "nat",
+                    ext,
+                    ipt(ext, comment=f"route LOCAL traffic for {COMMENT} external destinations", matches="-m addrtype --src-type LOCAL", target=svc),
+                    MATCH if local else (NOT_REACHED if pod else NO_MATCH),
+                )
+            )
             if ctx.cat.local:
                 rules.append(Rule("nat", ext, ipt(ext, target=svl), NOT_REACHED if dec.short_circuit else MATCH))
             if dec.verdict == DROPPED:
@@ -513,11 +594,41 @@ def iptables_rules(ctx: Context, dec: Decision, chosen: EndpointInfo | None, mas
         if hairpin:
             rules.append(Rule("nat", "KUBE-MARK-MASQ", ipt("KUBE-MARK-MASQ", target="MARK", args=f"--set-xmark {MASQ_MARK}/{MASQ_MARK}"), MATCH))
         recent = f" -m recent --set --name {sep} --rsource" if params.session_affinity == "ClientIP" else ""
-        rules.append(Rule("nat", sep, ipt(sep, proto="tcp", comment=COMMENT, matches=(recent.strip() + " -m tcp").strip(), target="DNAT", args=f"--to-destination {chosen.address}"), MATCH))
+        rules.append(
+            Rule(
+                "nat",
+                sep,
+                ipt(
+                    sep,
+                    proto="tcp",
+                    comment=COMMENT,
+                    matches=(recent.strip() + " -m tcp").strip(),
+                    target="DNAT",
+                    args=f"--to-destination {chosen.address}",
+                ),
+                MATCH,
+            )
+        )
     rules.append(Rule("nat", "POSTROUTING", ipt("POSTROUTING", comment="kubernetes postrouting rules", target="KUBE-POSTROUTING"), MATCH))
-    rules.append(Rule("nat", "KUBE-POSTROUTING", ipt("KUBE-POSTROUTING", matches=f"-m mark ! --mark {MASQ_MARK}/{MASQ_MARK}", target="RETURN"), _status(not masq)))
-    rules.append(Rule("nat", "KUBE-POSTROUTING", ipt("KUBE-POSTROUTING", target="MARK", args=f"--set-xmark 0x0/{MASQ_MARK}"), MATCH if masq else NOT_REACHED))
-    rules.append(Rule("nat", "KUBE-POSTROUTING", ipt("KUBE-POSTROUTING", comment="kubernetes service traffic requiring SNAT", target="MASQUERADE", args="--random-fully"), MATCH if masq else NOT_REACHED))
+    rules.append(
+        Rule(
+            "nat",
+            "KUBE-POSTROUTING",
+            ipt("KUBE-POSTROUTING", matches=f"-m mark ! --mark {MASQ_MARK}/{MASQ_MARK}", target="RETURN"),
+            _status(not masq),
+        )
+    )
+    rules.append(
+        Rule("nat", "KUBE-POSTROUTING", ipt("KUBE-POSTROUTING", target="MARK", args=f"--set-xmark 0x0/{MASQ_MARK}"), MATCH if masq else NOT_REACHED)
+    )
+    rules.append(
+        Rule(
+            "nat",
+            "KUBE-POSTROUTING",
+            ipt("KUBE-POSTROUTING", comment="kubernetes service traffic requiring SNAT", target="MASQUERADE", args="--random-fully"),
+            MATCH if masq else NOT_REACHED,
+        )
+    )
     return rules, chains
 
 
@@ -527,7 +638,14 @@ def _external_filter_rules(ctx, comment, target, args, host):
     if ctx.params.type == LOAD_BALANCER:
         rule = ipt("KUBE-EXTERNAL-SERVICES", dst=LB_IP, proto="tcp", comment=comment, matches=f"-m tcp --dport {PORT}", target=target, args=args)
     else:
-        rule = ipt("KUBE-EXTERNAL-SERVICES", proto="tcp", comment=comment, matches=f"-m addrtype --dst-type LOCAL -m tcp --dport {NODE_PORT_NUMBER}", target=target, args=args)
+        rule = ipt(
+            "KUBE-EXTERNAL-SERVICES",
+            proto="tcp",
+            comment=comment,
+            matches=f"-m addrtype --dst-type LOCAL -m tcp --dport {NODE_PORT_NUMBER}",
+            target=target,
+            args=args,
+        )
     jump_comment = "kubernetes externally-visible service portals"
     return [
         Rule("filter", hook, ipt(hook, pre="-m conntrack --ctstate NEW", comment=jump_comment, target="KUBE-EXTERNAL-SERVICES"), MATCH),
@@ -543,7 +661,19 @@ def _iptables_endpoint_rules(ctx, chain, usable, chosen):
     if affinity:
         for ep in usable:
             sep = names.sep_chain(ep.address)
-            rules.append(Rule("nat", chain, ipt(chain, comment=f"{COMMENT} -> {ep.address}", matches=f"-m recent --rcheck --seconds {params.affinity_timeout_seconds} --reap --name {sep} --rsource", target=sep), NO_MATCH))
+            rules.append(
+                Rule(
+                    "nat",
+                    chain,
+                    ipt(
+                        chain,
+                        comment=f"{COMMENT} -> {ep.address}",
+                        matches=f"-m recent --rcheck --seconds {params.affinity_timeout_seconds} --reap --name {sep} --rsource",
+                        target=sep,
+                    ),
+                    NO_MATCH,
+                )
+            )
     n = len(usable)
     reached = True
     for i, ep in enumerate(usable):
@@ -574,8 +704,22 @@ def nftables_rules(ctx: Context, dec: Decision, chosen: EndpointInfo | None, mas
             hook = "filter-output" if host else "filter-forward"
             address = CLUSTER_IP_ADDRESS if not ctx.external_target else LB_IP
             rules.append(Rule(t, hook, nft(hook, "ct state new jump service-endpoints-check"), MATCH))
-            rules.append(Rule(t, "service-endpoints-check", nft("service-endpoints-check", "ip daddr . meta l4proto . th dport vmap @no-endpoint-services"), MATCH))
-            rules.append(Rule(t, "no-endpoint-services", f"add element ip kube-proxy no-endpoint-services {{ {address} . tcp . {PORT} comment \"{COMMENT}\" : {verdict} }}", MATCH))
+            rules.append(
+                Rule(
+                    t,
+                    "service-endpoints-check",
+                    nft("service-endpoints-check", "ip daddr . meta l4proto . th dport vmap @no-endpoint-services"),
+                    MATCH,
+                )
+            )
+            rules.append(
+                Rule(
+                    t,
+                    "no-endpoint-services",
+                    f'add element ip kube-proxy no-endpoint-services {{ {address} . tcp . {PORT} comment "{COMMENT}" : {verdict} }}',
+                    MATCH,
+                )
+            )
         else:
             rules.extend(_nft_nodeport_check(verdict, host))
         if dec.verdict == REJECTED:
@@ -588,8 +732,17 @@ def nftables_rules(ctx: Context, dec: Decision, chosen: EndpointInfo | None, mas
         rules.append(Rule(t, "services", nft("services", "ip daddr . meta l4proto . th dport vmap @service-ips"), MATCH))
     if not ctx.external_target:
         policy_chain = svl if ctx.internal_local else svc
-        rules.append(Rule(t, "service-ips", f"add element ip kube-proxy service-ips {{ {CLUSTER_IP_ADDRESS} . tcp . {PORT} : goto {policy_chain} }}", MATCH))
-        rules.append(Rule(t, policy_chain, nft(policy_chain, f"ip daddr {CLUSTER_IP_ADDRESS} tcp dport {PORT} ip saddr != {CLUSTER_CIDR} jump mark-for-masquerade"), _status(dec.masq_at_entry)))
+        rules.append(
+            Rule(t, "service-ips", f"add element ip kube-proxy service-ips {{ {CLUSTER_IP_ADDRESS} . tcp . {PORT} : goto {policy_chain} }}", MATCH)
+        )
+        rules.append(
+            Rule(
+                t,
+                policy_chain,
+                nft(policy_chain, f"ip daddr {CLUSTER_IP_ADDRESS} tcp dport {PORT} ip saddr != {CLUSTER_CIDR} jump mark-for-masquerade"),
+                _status(dec.masq_at_entry),
+            )
+        )
         if dec.masq_at_entry:
             rules.append(Rule(t, "mark-for-masquerade", nft("mark-for-masquerade", f"mark set mark or {NFT_MASQ_MARK}"), MATCH))
     else:
@@ -597,8 +750,17 @@ def nftables_rules(ctx: Context, dec: Decision, chosen: EndpointInfo | None, mas
             rules.append(Rule(t, "service-ips", f"add element ip kube-proxy service-ips {{ {LB_IP} . tcp . {PORT} : goto {ext} }}", MATCH))
         else:
             rules.append(Rule(t, "services", nft("services", "ip daddr . meta l4proto . th dport vmap @service-ips"), NO_MATCH))
-            rules.append(Rule(t, "services", nft("services", "fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports"), MATCH))
-            rules.append(Rule(t, "service-nodeports", f"add element ip kube-proxy service-nodeports {{ tcp . {NODE_PORT_NUMBER} : goto {ext} }}", MATCH))
+            rules.append(
+                Rule(
+                    t,
+                    "services",
+                    nft("services", "fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports"),
+                    MATCH,
+                )
+            )
+            rules.append(
+                Rule(t, "service-nodeports", f"add element ip kube-proxy service-nodeports {{ tcp . {NODE_PORT_NUMBER} : goto {ext} }}", MATCH)
+            )
         if not ctx.external_local:
             rules.append(Rule(t, ext, nft(ext, "jump mark-for-masquerade"), MATCH))
             rules.append(Rule(t, "mark-for-masquerade", nft("mark-for-masquerade", f"mark set mark or {NFT_MASQ_MARK}"), MATCH))
@@ -606,18 +768,46 @@ def nftables_rules(ctx: Context, dec: Decision, chosen: EndpointInfo | None, mas
         else:
             pod = dec.short_circuit == "pod"
             local = dec.short_circuit == "local"
-            rules.append(Rule(t, ext, nft(ext, f"ip saddr {CLUSTER_CIDR} goto {svc} comment \"short-circuit pod traffic\""), _status(pod)))
-            rules.append(Rule(t, ext, nft(ext, "fib saddr type local jump mark-for-masquerade comment \"masquerade local traffic\""), MATCH if local else (NOT_REACHED if pod else NO_MATCH)))
+            rules.append(Rule(t, ext, nft(ext, f'ip saddr {CLUSTER_CIDR} goto {svc} comment "short-circuit pod traffic"'), _status(pod)))
+            rules.append(
+                Rule(
+                    t,
+                    ext,
+                    nft(ext, 'fib saddr type local jump mark-for-masquerade comment "masquerade local traffic"'),
+                    MATCH if local else (NOT_REACHED if pod else NO_MATCH),
+                )
+            )
             if local:
                 rules.append(Rule(t, "mark-for-masquerade", nft("mark-for-masquerade", f"mark set mark or {NFT_MASQ_MARK}"), MATCH))
-            rules.append(Rule(t, ext, nft(ext, f"fib saddr type local goto {svc} comment \"short-circuit local traffic\""), MATCH if local else (NOT_REACHED if pod else NO_MATCH)))
+            rules.append(
+                Rule(
+                    t,
+                    ext,
+                    nft(ext, f'fib saddr type local goto {svc} comment "short-circuit local traffic"'),
+                    MATCH if local else (NOT_REACHED if pod else NO_MATCH),
+                )
+            )
             if ctx.cat.local:
                 rules.append(Rule(t, ext, nft(ext, f"goto {svl}"), NOT_REACHED if dec.short_circuit else MATCH))
             if dec.verdict == DROPPED:
                 if params.type == LOAD_BALANCER:
                     rules.append(Rule(t, "filter-forward", nft("filter-forward", "ct state new jump service-endpoints-check"), MATCH))
-                    rules.append(Rule(t, "service-endpoints-check", nft("service-endpoints-check", "ip daddr . meta l4proto . th dport vmap @no-endpoint-services"), MATCH))
-                    rules.append(Rule(t, "no-endpoint-services", f"add element ip kube-proxy no-endpoint-services {{ {LB_IP} . tcp . {PORT} comment \"{COMMENT}\" : drop }}", MATCH))
+                    rules.append(
+                        Rule(
+                            t,
+                            "service-endpoints-check",
+                            nft("service-endpoints-check", "ip daddr . meta l4proto . th dport vmap @no-endpoint-services"),
+                            MATCH,
+                        )
+                    )
+                    rules.append(
+                        Rule(
+                            t,
+                            "no-endpoint-services",
+                            f'add element ip kube-proxy no-endpoint-services {{ {LB_IP} . tcp . {PORT} comment "{COMMENT}" : drop }}',
+                            MATCH,
+                        )
+                    )
                 else:
                     rules.extend(_nft_nodeport_check("drop", host))
                 return rules, chains
@@ -651,9 +841,21 @@ def _nft_nodeport_check(verdict, host):
     """nodeport-endpoints-check is jumped to from filter-input only; a NodePort is a local address."""
     rules = [
         Rule("nft", "filter-input", nft("filter-input", "ct state new jump nodeport-endpoints-check"), MATCH),
-        Rule("nft", "nodeport-endpoints-check", nft("nodeport-endpoints-check", "ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @no-endpoint-nodeports"), MATCH),
+        Rule(
+            "nft",
+            "nodeport-endpoints-check",
+            nft("nodeport-endpoints-check", "ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @no-endpoint-nodeports"),
+            MATCH,
+        ),
     ]
-    rules.append(Rule("nft", "no-endpoint-nodeports", f"add element ip kube-proxy no-endpoint-nodeports {{ tcp . {NODE_PORT_NUMBER} comment \"{COMMENT}\" : {verdict} }}", MATCH))
+    rules.append(
+        Rule(
+            "nft",
+            "no-endpoint-nodeports",
+            f'add element ip kube-proxy no-endpoint-nodeports {{ tcp . {NODE_PORT_NUMBER} comment "{COMMENT}" : {verdict} }}',
+            MATCH,
+        )
+    )
     return rules
 
 
@@ -673,25 +875,127 @@ def ipvs_rules(ctx: Context, dec: Decision, chosen: EndpointInfo | None, masq: b
         rules.append(Rule("ipvs", "ipvsadm", f"  -> {ep.address:<28} {'Masq':<7} {1:<6} {0:<10} {0:<10}".rstrip(), status))
     chains = {"virtual_server": address}
     if not ctx.external_target:
-        rules.append(Rule("nat", "KUBE-SERVICES", ipt("KUBE-SERVICES", src=CLUSTER_CIDR, not_src=True, comment="Kubernetes service cluster ip + port for masquerade purpose", matches="-m set --match-set KUBE-CLUSTER-IP dst,dst", target="KUBE-MARK-MASQ"), _status(dec.masq_at_entry)))
+        rules.append(
+            Rule(
+                "nat",
+                "KUBE-SERVICES",
+                ipt(
+                    "KUBE-SERVICES",
+                    src=CLUSTER_CIDR,
+                    not_src=True,
+                    comment="Kubernetes service cluster ip + port for masquerade purpose",
+                    matches="-m set --match-set KUBE-CLUSTER-IP dst,dst",
+                    target="KUBE-MARK-MASQ",
+                ),
+                _status(dec.masq_at_entry),
+            )
+        )
     elif params.type == NODE_PORT:
-        rules.append(Rule("nat", "KUBE-SERVICES", ipt("KUBE-SERVICES", comment="kubernetes service nodeports; NOTE: this must be the last rule in this chain", matches="-m addrtype --dst-type LOCAL", target="KUBE-NODE-PORT"), MATCH))
+        rules.append(
+            Rule(
+                "nat",
+                "KUBE-SERVICES",
+                ipt(
+                    "KUBE-SERVICES",
+                    comment="kubernetes service nodeports; NOTE: this must be the last rule in this chain",
+                    matches="-m addrtype --dst-type LOCAL",
+                    target="KUBE-NODE-PORT",
+                ),
+                MATCH,
+            )
+        )
         if ctx.external_local:
-            rules.append(Rule("nat", "KUBE-NODE-PORT", ipt("KUBE-NODE-PORT", proto="tcp", comment="Kubernetes nodeport TCP port with externalTrafficPolicy=local", matches="-m set --match-set KUBE-NODE-PORT-LOCAL-TCP dst", target="RETURN"), MATCH))
+            rules.append(
+                Rule(
+                    "nat",
+                    "KUBE-NODE-PORT",
+                    ipt(
+                        "KUBE-NODE-PORT",
+                        proto="tcp",
+                        comment="Kubernetes nodeport TCP port with externalTrafficPolicy=local",
+                        matches="-m set --match-set KUBE-NODE-PORT-LOCAL-TCP dst",
+                        target="RETURN",
+                    ),
+                    MATCH,
+                )
+            )
         else:
-            rules.append(Rule("nat", "KUBE-NODE-PORT", ipt("KUBE-NODE-PORT", proto="tcp", comment="Kubernetes nodeport TCP port for masquerade purpose", matches="-m set --match-set KUBE-NODE-PORT-TCP dst", target="KUBE-MARK-MASQ"), MATCH))
+            rules.append(
+                Rule(
+                    "nat",
+                    "KUBE-NODE-PORT",
+                    ipt(
+                        "KUBE-NODE-PORT",
+                        proto="tcp",
+                        comment="Kubernetes nodeport TCP port for masquerade purpose",
+                        matches="-m set --match-set KUBE-NODE-PORT-TCP dst",
+                        target="KUBE-MARK-MASQ",
+                    ),
+                    MATCH,
+                )
+            )
     else:
-        rules.append(Rule("nat", "KUBE-SERVICES", ipt("KUBE-SERVICES", comment="Kubernetes service lb portal", matches="-m set --match-set KUBE-LOAD-BALANCER dst,dst", target="KUBE-LOAD-BALANCER"), MATCH))
+        rules.append(
+            Rule(
+                "nat",
+                "KUBE-SERVICES",
+                ipt(
+                    "KUBE-SERVICES",
+                    comment="Kubernetes service lb portal",
+                    matches="-m set --match-set KUBE-LOAD-BALANCER dst,dst",
+                    target="KUBE-LOAD-BALANCER",
+                ),
+                MATCH,
+            )
+        )
         if ctx.external_local:
-            rules.append(Rule("nat", "KUBE-LOAD-BALANCER", ipt("KUBE-LOAD-BALANCER", comment="Kubernetes service load balancer ip + port with externalTrafficPolicy=local", matches="-m set --match-set KUBE-LOAD-BALANCER-LOCAL dst,dst", target="RETURN"), MATCH))
+            rules.append(
+                Rule(
+                    "nat",
+                    "KUBE-LOAD-BALANCER",
+                    ipt(
+                        "KUBE-LOAD-BALANCER",
+                        comment="Kubernetes service load balancer ip + port with externalTrafficPolicy=local",
+                        matches="-m set --match-set KUBE-LOAD-BALANCER-LOCAL dst,dst",
+                        target="RETURN",
+                    ),
+                    MATCH,
+                )
+            )
         else:
             rules.append(Rule("nat", "KUBE-LOAD-BALANCER", ipt("KUBE-LOAD-BALANCER", target="KUBE-MARK-MASQ"), MATCH))
     if chosen is not None:
         hairpin = ctx.client.hairpin_endpoint is not None and ctx.client.hairpin_endpoint.ip == chosen.ip
-        rules.append(Rule("nat", "KUBE-POSTROUTING", ipt("KUBE-POSTROUTING", comment="Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose", matches="-m set --match-set KUBE-LOOP-BACK dst,dst,src", target="MASQUERADE"), _status(hairpin)))
+        rules.append(
+            Rule(
+                "nat",
+                "KUBE-POSTROUTING",
+                ipt(
+                    "KUBE-POSTROUTING",
+                    comment="Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose",
+                    matches="-m set --match-set KUBE-LOOP-BACK dst,dst,src",
+                    target="MASQUERADE",
+                ),
+                _status(hairpin),
+            )
+        )
         if not hairpin:
-            rules.append(Rule("nat", "KUBE-POSTROUTING", ipt("KUBE-POSTROUTING", matches=f"-m mark ! --mark {MASQ_MARK}/{MASQ_MARK}", target="RETURN"), _status(not masq)))
-            rules.append(Rule("nat", "KUBE-POSTROUTING", ipt("KUBE-POSTROUTING", comment="kubernetes service traffic requiring SNAT", target="MASQUERADE", args="--random-fully"), MATCH if masq else NOT_REACHED))
+            rules.append(
+                Rule(
+                    "nat",
+                    "KUBE-POSTROUTING",
+                    ipt("KUBE-POSTROUTING", matches=f"-m mark ! --mark {MASQ_MARK}/{MASQ_MARK}", target="RETURN"),
+                    _status(not masq),
+                )
+            )
+            rules.append(
+                Rule(
+                    "nat",
+                    "KUBE-POSTROUTING",
+                    ipt("KUBE-POSTROUTING", comment="kubernetes service traffic requiring SNAT", target="MASQUERADE", args="--random-fully"),
+                    MATCH if masq else NOT_REACHED,
+                )
+            )
     return rules, chains
 
 
@@ -830,7 +1134,12 @@ def _walk(ctx: Context, dec: Decision, chosen: EndpointInfo | None, masq: bool, 
     steps = [Step("start", {"client": client.kind, "node": client.node, "source": client.ips[0], "destination": ctx.destination})]
     hook = "OUTPUT" if client.kind == "host" else "PREROUTING"
     if params.mode == "ipvs":
-        steps.append(Step("ipvs_match", {"node": client.node, "virtual_server": ctx.destination, "scheduler": params.ipvs_scheduler, "real_servers": len(dec.usable)}))
+        steps.append(
+            Step(
+                "ipvs_match",
+                {"node": client.node, "virtual_server": ctx.destination, "scheduler": params.ipvs_scheduler, "real_servers": len(dec.usable)},
+            )
+        )
     else:
         steps.append(Step("hook", {"node": client.node, "hook": hook, "mode": params.mode}))
     if dec.verdict == REJECTED:
@@ -847,7 +1156,12 @@ def _walk(ctx: Context, dec: Decision, chosen: EndpointInfo | None, masq: bool, 
             if dec.short_circuit:
                 steps.append(Step("short_circuit_" + dec.short_circuit, {"chain": chains["cluster"]}))
         if dec.masq_at_entry:
-            steps.append(Step("mark_masq", {"why": "external" if ctx.external_target and not dec.short_circuit else ("local" if dec.short_circuit else "off_cluster")}))
+            steps.append(
+                Step(
+                    "mark_masq",
+                    {"why": "external" if ctx.external_target and not dec.short_circuit else ("local" if dec.short_circuit else "off_cluster")},
+                )
+            )
         steps.append(Step("policy_chain", {"chain": chains[dec.policy], "policy": dec.policy, "endpoints": len(dec.usable)}))
     elif dec.masq_at_entry:
         steps.append(Step("mark_masq", {"why": "external" if ctx.external_target else "off_cluster"}))
@@ -904,10 +1218,7 @@ def simulate(params: Params) -> Result:
         reason = "no destination available"
     elif dec.reason_code == "ipvs_reply_lost":
         reason = f"{COMMENT} has no local endpoints"
-    nodes = [
-        {"name": name, "ip": node_ip(i), "pod_cidr": f"10.244.{i}.0/24", "bridge_ip": bridge_ip(i)}
-        for i, name in enumerate(params.nodes)
-    ]
+    nodes = [{"name": name, "ip": node_ip(i), "pod_cidr": f"10.244.{i}.0/24", "bridge_ip": bridge_ip(i)} for i, name in enumerate(params.nodes)]
     return Result(
         params=params,
         nodes=nodes,
@@ -935,7 +1246,25 @@ def simulate(params: Params) -> Result:
 
 
 __all__ = [
-    "AFFINITIES", "CLIENT_KINDS", "KIND", "MAX_CLIENTS", "MAX_ENDPOINTS", "MAX_NODES", "MAX_REQUESTS",
-    "MAX_SEED", "MODES", "POLICIES", "SCHEDULERS", "STATES", "TARGETS", "TYPES", "Endpoint", "ParamError", "Params",
-    "Result", "categorize", "parse_params", "simulate",
+    "AFFINITIES",
+    "CLIENT_KINDS",
+    "KIND",
+    "MAX_CLIENTS",
+    "MAX_ENDPOINTS",
+    "MAX_NODES",
+    "MAX_REQUESTS",
+    "MAX_SEED",
+    "MODES",
+    "POLICIES",
+    "SCHEDULERS",
+    "STATES",
+    "TARGETS",
+    "TYPES",
+    "Endpoint",
+    "ParamError",
+    "Params",
+    "Result",
+    "categorize",
+    "parse_params",
+    "simulate",
 ]

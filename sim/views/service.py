@@ -12,15 +12,12 @@ from sim.engine import service
 from sim.views.common import SimulatorForm, run_links
 
 KIND = service.KIND
-STATE_CYCLE = {"ready": "notready", "notready": "terminating", "terminating": "terminating-notserving",
-               "terminating-notserving": "ready"}
-NODEPORT_LOCAL = {"type": "NodePort", "external_traffic_policy": "Local", "endpoints": "node-a:ready,node-b:ready",
-                  "nodes": "node-a,node-b,node-c"}
+STATE_CYCLE = {"ready": "notready", "notready": "terminating", "terminating": "terminating-notserving", "terminating-notserving": "ready"}
+NODEPORT_LOCAL = {"type": "NodePort", "external_traffic_policy": "Local", "endpoints": "node-a:ready,node-b:ready", "nodes": "node-a,node-b,node-c"}
 PRESETS = (
     ("three-ready", gettext_lazy("Three ready endpoints"), {}),
     ("one-not-ready", gettext_lazy("One endpoint not ready"), {"endpoints": "node-a:ready,node-b:notready,node-c:ready"}),
-    ("all-terminating", gettext_lazy("All endpoints terminating"),
-     {"endpoints": "node-a:terminating,node-b:terminating,node-c:terminating"}),
+    ("all-terminating", gettext_lazy("All endpoints terminating"), {"endpoints": "node-a:terminating,node-b:terminating,node-c:terminating"}),
     ("no-endpoints", gettext_lazy("No ready endpoint (REJECT)"), {"endpoints": "node-a:notready,node-b:terminating-notserving"}),
     ("nodeport-local", gettext_lazy("NodePort, Local, node with an endpoint"), {**NODEPORT_LOCAL, "client": "external:node-b"}),
     ("nodeport-local-none", gettext_lazy("NodePort, Local, node without an endpoint"), {**NODEPORT_LOCAL, "client": "external:node-c"}),
@@ -31,13 +28,13 @@ PRESETS = (
 
 
 def _select(label, choices, help_text=""):
-    return forms.CharField(label=label, required=False, help_text=help_text,
-                           widget=forms.Select(choices=[(c, c) for c in choices]))
+    return forms.CharField(label=label, required=False, help_text=help_text, widget=forms.Select(choices=[(c, c) for c in choices]))
 
 
 def _number(label, minimum, maximum, help_text=""):
-    return forms.CharField(label=label, required=False, help_text=help_text,
-                           widget=forms.NumberInput(attrs={"min": minimum, "max": maximum, "inputmode": "numeric"}))
+    return forms.CharField(
+        label=label, required=False, help_text=help_text, widget=forms.NumberInput(attrs={"min": minimum, "max": maximum, "inputmode": "numeric"})
+    )
 
 
 class ServiceForm(SimulatorForm):
@@ -48,25 +45,31 @@ class ServiceForm(SimulatorForm):
     mode = _select(gettext_lazy("kube-proxy mode"), service.MODES)
     type = _select(gettext_lazy("Service type"), service.TYPES)
     endpoints = forms.CharField(
-        label=gettext_lazy("Endpoints"), required=False,
-        help_text=gettext_lazy("NODE:STATE items, comma-separated; STATE is ready, notready, terminating or "
-                               "terminating-notserving; none for no endpoints."),
+        label=gettext_lazy("Endpoints"),
+        required=False,
+        help_text=gettext_lazy(
+            "NODE:STATE items, comma-separated; STATE is ready, notready, terminating or terminating-notserving; none for no endpoints."
+        ),
         widget=forms.TextInput(attrs={"size": 30, "spellcheck": "false", "autocapitalize": "off"}),
     )
     nodes = forms.CharField(
-        label=gettext_lazy("Nodes"), required=False,
+        label=gettext_lazy("Nodes"),
+        required=False,
         help_text=gettext_lazy("Comma-separated node names; empty: the nodes the endpoints and the client name."),
         widget=forms.TextInput(attrs={"size": 30, "spellcheck": "false", "autocapitalize": "off"}),
     )
     client = forms.CharField(
-        label=gettext_lazy("Client"), required=False,
+        label=gettext_lazy("Client"),
+        required=False,
         help_text=gettext_lazy("pod:NODE, host:NODE, external:NODE (NodePort or LoadBalancer) or hairpin:N (endpoint N)."),
         widget=forms.TextInput(attrs={"size": 20, "spellcheck": "false", "autocapitalize": "off"}),
     )
     target = forms.CharField(
-        label=gettext_lazy("Connects to"), required=False,
-        widget=forms.Select(choices=[("auto", gettext_lazy("auto")), ("cluster-ip", "ClusterIP"),
-                                     ("external", gettext_lazy("NodePort / load balancer IP"))]),
+        label=gettext_lazy("Connects to"),
+        required=False,
+        widget=forms.Select(
+            choices=[("auto", gettext_lazy("auto")), ("cluster-ip", "ClusterIP"), ("external", gettext_lazy("NodePort / load balancer IP"))]
+        ),
     )
     external_traffic_policy = _select("externalTrafficPolicy", service.POLICIES)
     internal_traffic_policy = _select("internalTrafficPolicy", service.POLICIES)
@@ -80,8 +83,18 @@ class ServiceForm(SimulatorForm):
 
     def groups(self):
         layout = [
-            (_("Service and kube-proxy"), ("mode", "type", "external_traffic_policy", "internal_traffic_policy",
-                                           "session_affinity", "affinity_timeout_seconds", "ipvs_scheduler")),
+            (
+                _("Service and kube-proxy"),
+                (
+                    "mode",
+                    "type",
+                    "external_traffic_policy",
+                    "internal_traffic_policy",
+                    "session_affinity",
+                    "affinity_timeout_seconds",
+                    "ipvs_scheduler",
+                ),
+            ),
             (_("Endpoints and client"), ("endpoints", "nodes", "client", "target")),
             (_("Traffic"), ("requests", "clients", "request_interval_seconds", "seed")),
         ]
@@ -112,14 +125,23 @@ def walk_text(step) -> str:
     code = step["code"]
     if code == "start":
         return _("%(client)s at %(source)s on %(node)s opens a TCP connection to %(destination)s.") % {
-            "client": CLIENT_KINDS[step["client"]], "source": step["source"], "node": step["node"],
-            "destination": step["destination"]}
+            "client": CLIENT_KINDS[step["client"]],
+            "source": step["source"],
+            "node": step["node"],
+            "destination": step["destination"],
+        }
     if code == "hook":
         return _("On %(node)s the first packet enters the %(hook)s hook, where kube-proxy's %(mode)s rules look at it.") % step
     if code == "ipvs_match":
-        return _("On %(node)s the destination %(virtual_server)s is an IPVS virtual server (scheduler %(scheduler)s, %(real_servers)s real servers).") % step
+        return (
+            _("On %(node)s the destination %(virtual_server)s is an IPVS virtual server (scheduler %(scheduler)s, %(real_servers)s real servers).")
+            % step
+        )
     if code == "no_endpoints":
-        return _("The Service has no usable endpoint anywhere: the filter rule rejects the connection (ICMP port unreachable, the client sees \"connection refused\").")
+        return _(
+            "The Service has no usable endpoint anywhere: the filter rule rejects the connection "
+            '(ICMP port unreachable, the client sees "connection refused").'
+        )
     if code == "ipvs_no_destination":
         return _("The virtual server has no real server: IPVS answers with ICMP port unreachable.")
     if code == "no_local_endpoints":
@@ -127,7 +149,13 @@ def walk_text(step) -> str:
     if code == "external_chain":
         return _("The packet goes to the Service's external chain %(chain)s (externalTrafficPolicy %(policy)s).") % step
     if code == "short_circuit_pod":
-        return _("It comes from a Pod, so it is short-circuited to the cluster-wide chain %(chain)s: externalTrafficPolicy Local does not restrict traffic from inside the cluster.") % step
+        return (
+            _(
+                "It comes from a Pod, so it is short-circuited to the cluster-wide chain %(chain)s: "
+                "externalTrafficPolicy Local does not restrict traffic from inside the cluster."
+            )
+            % step
+        )
     if code == "short_circuit_local":
         return _("It comes from the node itself, so it is marked for masquerading and short-circuited to the cluster-wide chain %(chain)s.") % step
     if code == "mark_masq":
@@ -147,7 +175,13 @@ def walk_text(step) -> str:
     if code == "pick_ipvs":
         return _("The %(scheduler)s scheduler picks the real server %(ip)s.") % step
     if code == "hairpin":
-        return _("The chosen endpoint %(ip)s is the client itself (hairpin): the endpoint chain marks the packet for masquerading so that the reply comes back through the node.") % step
+        return (
+            _(
+                "The chosen endpoint %(ip)s is the client itself (hairpin): the endpoint chain marks the packet "
+                "for masquerading so that the reply comes back through the node."
+            )
+            % step
+        )
     if code == "dnat":
         return _("The destination is rewritten (DNAT) to %(to)s, Pod %(pod)s on %(node)s.") % step
     if code == "masquerade":
@@ -155,7 +189,13 @@ def walk_text(step) -> str:
     if code == "no_masquerade":
         return _("The packet is not marked, so its source address %(source)s is kept.") % step
     if code == "ipvs_reply_lost":
-        return _("IPVS forwards to %(pod)s on another node without masquerading (no local endpoint); the reply leaves that node from the Pod's address, which the external client does not expect, so the connection fails.") % step
+        return (
+            _(
+                "IPVS forwards to %(pod)s on another node without masquerading (no local endpoint); the reply leaves "
+                "that node from the Pod's address, which the external client does not expect, so the connection fails."
+            )
+            % step
+        )
     if code == "deliver":
         if step["remote"]:
             return _("The packet crosses to %(node)s and reaches %(pod)s, which sees the source %(source)s.") % step
@@ -224,6 +264,11 @@ def _per_client(result):
     rows = result["distribution"]["per_client"]
     if len(rows) < 2 and result["params"]["session_affinity"] == "None":
         return []
-    return [{"ip": row["ip"], "requests": row["requests"],
-             "counts": [{"ip": ip, "count": count} for ip, count in zip(result["usable"], row["counts"], strict=False) if count]}
-            for row in rows]
+    return [
+        {
+            "ip": row["ip"],
+            "requests": row["requests"],
+            "counts": [{"ip": ip, "count": count} for ip, count in zip(result["usable"], row["counts"], strict=False) if count],
+        }
+        for row in rows
+    ]

@@ -6,9 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.engine import ParamError
+from sim.engine import ParamError, service
 from sim.engine import _service_names as names
-from sim.engine import service
 from sim.engine.service import parse_params, simulate
 
 
@@ -50,14 +49,17 @@ def test_the_service_chains_share_one_hash_and_appear_in_the_rules():
     assert result["chains"] == {"cluster": chain, "local": names.svl_chain(), "external": names.ext_chain()}
 
 
-@pytest.mark.parametrize(("n", "written", "saved"), [
-    (2, "0.5000000000", "0.50000000000"),
-    (3, "0.3333333333", "0.33333333349"),
-    (4, "0.2500000000", "0.25000000000"),
-    (5, "0.2000000000", "0.20000000019"),
-    # 2^31 * 0.1428571429 = 306783378.44 -> 306783378, and 306783378 / 2^31 = 0.142857142724...
-    (7, "0.1428571429", "0.14285714272"),
-])
+@pytest.mark.parametrize(
+    ("n", "written", "saved"),
+    [
+        (2, "0.5000000000", "0.50000000000"),
+        (3, "0.3333333333", "0.33333333349"),
+        (4, "0.2500000000", "0.25000000000"),
+        (5, "0.2000000000", "0.20000000019"),
+        # 2^31 * 0.1428571429 = 306783378.44 -> 306783378, and 306783378 / 2^31 = 0.142857142724...
+        (7, "0.1428571429", "0.14285714272"),
+    ],
+)
 def test_compute_probability_and_what_iptables_save_prints(n, written, saved):
     assert names.compute_probability(n) == written
     assert names.saved_probability(written) == saved
@@ -134,14 +136,17 @@ def test_categorize_local_falls_back_to_local_serving_terminating_endpoints():
 # --- externalTrafficPolicy and masquerading ---------------------------------------------------------
 
 
-NODEPORT_LOCAL = {"type": "NodePort", "external_traffic_policy": "Local", "endpoints": "node-a:ready,node-b:ready",
-                  "nodes": "node-a,node-b,node-c"}
+NODEPORT_LOCAL = {"type": "NodePort", "external_traffic_policy": "Local", "endpoints": "node-a:ready,node-b:ready", "nodes": "node-a,node-b,node-c"}
 
 
 def test_nodeport_cluster_policy_masquerades_external_clients():
     result = run(type="NodePort", client="external:node-a", endpoints="node-a:ready,node-b:ready")
     assert result["snat"] is True
-    assert '-A KUBE-EXT-%s -m comment --comment "masquerade traffic for default/web:http external destinations" -j KUBE-MARK-MASQ' % names.port_proto_hash() in hit(result)
+    assert (
+        '-A KUBE-EXT-%s -m comment --comment "masquerade traffic for default/web:http external destinations" -j KUBE-MARK-MASQ'
+        % names.port_proto_hash()
+        in hit(result)
+    )
     assert result["source_ip_seen"] in ("10.244.0.1", "172.18.0.2")
 
 
@@ -221,8 +226,10 @@ def test_client_ip_affinity_sticks_each_client_to_one_endpoint():
     for row in result["distribution"]["per_client"]:
         assert row["requests"] == 100 and sorted(row["counts"])[-1] == 100
     sep = names.sep_chain("10.244.0.2:8080")
-    assert (f'-A {names.svc_chain()} -m comment --comment "default/web:http -> 10.244.0.2:8080" '
-            f"-m recent --rcheck --seconds 10800 --reap --name {sep} --rsource -j {sep}") in texts(result)
+    assert (
+        f'-A {names.svc_chain()} -m comment --comment "default/web:http -> 10.244.0.2:8080" '
+        f"-m recent --rcheck --seconds 10800 --reap --name {sep} --rsource -j {sep}"
+    ) in texts(result)
 
 
 def test_affinity_expires_when_the_gap_reaches_the_timeout():
@@ -244,7 +251,9 @@ def test_nftables_uses_numgen_and_exact_shares():
 def test_nftables_reject_and_drop_verdicts():
     rejected = run(mode="nftables", endpoints="node-a:notready")
     assert rejected["verdict"] == "rejected"
-    assert 'add element ip kube-proxy no-endpoint-services { 10.96.0.10 . tcp . 80 comment "default/web:http" : goto reject-chain }' in texts(rejected)
+    assert 'add element ip kube-proxy no-endpoint-services { 10.96.0.10 . tcp . 80 comment "default/web:http" : goto reject-chain }' in texts(
+        rejected
+    )
     dropped = run(mode="nftables", **NODEPORT_LOCAL, client="external:node-c")
     assert dropped["verdict"] == "dropped"
     assert 'add element ip kube-proxy no-endpoint-nodeports { tcp . 30080 comment "default/web:http" : drop }' in texts(dropped)
@@ -306,28 +315,35 @@ def test_every_bad_field_is_named_at_once():
     assert {"endpoints", "mode", "requests", "seed", "bogus"} <= set(caught.value.errors)
 
 
-@pytest.mark.parametrize(("raw", "field"), [
-    ({"client": "external:node-a"}, "client"),
-    ({"external_traffic_policy": "Local"}, "external_traffic_policy"),
-    ({"endpoints": ",".join(["node-a:ready"] * 51)}, "endpoints"),
-    ({"nodes": ",".join(f"n{i}" for i in range(11))}, "nodes"),
-    ({"nodes": "Node_A"}, "nodes"),
-    ({"client": "hairpin:4"}, "client"),
-    ({"client": "host:node-a", "clients": "2"}, "clients"),
-    ({"requests": "100001"}, "requests"),
-    ({"affinity_timeout_seconds": "86401"}, "affinity_timeout_seconds"),
-    ({"endpoints": "node-z:ready", "nodes": "node-a"}, "endpoints"),
-    ({"client": "pod:node-z", "nodes": "node-a"}, "client"),
-    ({"type": "NodePort", "client": "external:node-a", "target": "cluster-ip"}, "target"),
-])
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ({"client": "external:node-a"}, "client"),
+        ({"external_traffic_policy": "Local"}, "external_traffic_policy"),
+        ({"endpoints": ",".join(["node-a:ready"] * 51)}, "endpoints"),
+        ({"nodes": ",".join(f"n{i}" for i in range(11))}, "nodes"),
+        ({"nodes": "Node_A"}, "nodes"),
+        ({"client": "hairpin:4"}, "client"),
+        ({"client": "host:node-a", "clients": "2"}, "clients"),
+        ({"requests": "100001"}, "requests"),
+        ({"affinity_timeout_seconds": "86401"}, "affinity_timeout_seconds"),
+        ({"endpoints": "node-z:ready", "nodes": "node-a"}, "endpoints"),
+        ({"client": "pod:node-z", "nodes": "node-a"}, "client"),
+        ({"type": "NodePort", "client": "external:node-a", "target": "cluster-ip"}, "target"),
+    ],
+)
 def test_bad_values_name_their_field(raw, field):
     with pytest.raises(ParamError) as caught:
         parse_params(raw)
     assert field in caught.value.errors
 
 
-TEXT = st.one_of(st.text(max_size=30), st.sampled_from(["", "none", "ready", "pod:node-a", "hairpin:1", "external:node-b",
-                                                       "NodePort", "Local", "ipvs", "sh", "ClientIP", "-1", "1e3", "50"]))
+TEXT = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        ["", "none", "ready", "pod:node-a", "hairpin:1", "external:node-b", "NodePort", "Local", "ipvs", "sh", "ClientIP", "-1", "1e3", "50"]
+    ),
+)
 KEYS = st.sampled_from(list(service.Params().to_query()) + ["x"])
 
 
@@ -347,13 +363,24 @@ def test_any_query_either_runs_or_raises_param_error(raw):
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.tuples(st.sampled_from(["node-a", "node-b", "node-c"]), st.sampled_from(service.STATES)), max_size=8),
-    st.sampled_from(service.TYPES), st.sampled_from(service.POLICIES), st.sampled_from(service.POLICIES),
-    st.sampled_from(service.MODES), st.sampled_from(["pod", "host", "external"]), st.sampled_from(["node-a", "node-b", "node-c"]),
+    st.sampled_from(service.TYPES),
+    st.sampled_from(service.POLICIES),
+    st.sampled_from(service.POLICIES),
+    st.sampled_from(service.MODES),
+    st.sampled_from(["pod", "host", "external"]),
+    st.sampled_from(["node-a", "node-b", "node-c"]),
     st.sampled_from(service.AFFINITIES),
 )
 def test_wide_scenarios_keep_the_invariants(eps, kind, etp, itp, mode, client_kind, client_node, affinity):
-    raw = {"endpoints": ",".join(f"{n}:{s}" for n, s in eps) or "none", "nodes": "node-a,node-b,node-c", "type": kind,
-           "internal_traffic_policy": itp, "mode": mode, "client": f"{client_kind}:{client_node}", "session_affinity": affinity}
+    raw = {
+        "endpoints": ",".join(f"{n}:{s}" for n, s in eps) or "none",
+        "nodes": "node-a,node-b,node-c",
+        "type": kind,
+        "internal_traffic_policy": itp,
+        "mode": mode,
+        "client": f"{client_kind}:{client_node}",
+        "session_affinity": affinity,
+    }
     if kind != "ClusterIP":
         raw["external_traffic_policy"] = etp
     try:
