@@ -18,9 +18,11 @@ from sim.engine import Engine, ParamError
 from sim.engine import etcd as etcd_engine
 from sim.engine import pod as pod_engine
 from sim.engine import rolling as rolling_engine
+from sim.engine import service as service_engine
 from sim.views import etcd as etcd_views
 from sim.views import pod as pod_views
 from sim.views import rolling as rolling_views
+from sim.views import service as service_views
 
 # The .sim-* classes every kind's page and embed use.
 SHARED_STYLESHEET = "css/sim.css"
@@ -127,6 +129,20 @@ SIMULATORS: tuple[Simulator, ...] = (
         bad_query={"readiness_period": "0", "horizon_seconds": "5"},
         prefix="pod",
         stylesheet="css/sim-pod.css",
+    ),
+    Simulator(
+        kind=service_engine.KIND,
+        engine=service_engine,
+        form_class=service_views.ServiceForm,
+        presets=service_views.PRESETS,
+        result_context=service_views.result_context,
+        embed_context=service_views.embed_context,
+        swaps_form=True,
+        title=_("Service traffic routing"),
+        summary=_("The rules kube-proxy writes in iptables, nftables and IPVS mode: endpoints, probabilities, traffic policies, masquerading."),
+        bad_query={"endpoints": "node-a:sleepy", "mode": "userspace"},
+        prefix="service",
+        stylesheet="css/sim-service.css",
     ),
 )
 
