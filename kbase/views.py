@@ -1,22 +1,26 @@
 from django.db import connection
 from django.db.models import Count, Q
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
+from django.templatetags.static import static
 from django.utils.translation import get_language_from_request
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
+
+from kbase.context_processors import language_links
 
 from kbase.models import Question, Topic
 
 SEARCH_LIMIT = 50
 
 
-@require_GET
+@require_safe
 def root_redirect(request):
     """Send / to the visitor's language (cookie, then Accept-Language)."""
     return redirect(f"/{get_language_from_request(request)}/")
 
 
-@require_GET
+@require_safe
 def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -24,7 +28,7 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-@require_GET
+@require_safe
 def home(request):
     topics = Topic.objects.annotate(
         question_count=Count("questions", filter=Q(questions__is_published=True))
@@ -32,14 +36,14 @@ def home(request):
     return render(request, "kbase/home.html", {"topics": topics})
 
 
-@require_GET
+@require_safe
 def topic(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     questions = Question.objects.published().for_topic(topic).listing()
     return render(request, "kbase/topic.html", {"topic": topic, "questions": questions})
 
 
-@require_GET
+@require_safe
 def question(request, slug):
     question = get_object_or_404(Question.objects.published(), slug=slug)
     siblings = list(Question.objects.published().for_topic(question.topic).values_list("slug", flat=True))
@@ -59,9 +63,25 @@ def question(request, slug):
     })
 
 
-@require_GET
+@require_safe
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
     results = list(Question.objects.published().listing().search(query)[:SEARCH_LIMIT]) if query else []
     template = "kbase/search.html#results" if request.htmx else "kbase/search.html"
     return render(request, template, {"query": query, "results": results})
+
+
+@require_safe
+def favicon(request):
+    """Browsers and the admin ask for /favicon.ico; send them to the site's icon."""
+    return redirect(static("favicon.svg"), permanent=True)
+
+
+def server_error(request):
+    """The 500 page in the site's layout and language, rendered without the database.
+
+    No RequestContext: the auth and messages context processors would read the session and the
+    user, and the database may be what failed.
+    """
+    html = loader.render_to_string("500.html", language_links(request))
+    return HttpResponseServerError(html)

@@ -10,7 +10,7 @@ from quiz.language import remember_language
 from quiz.services import account_create, preferences_ensure
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     """Create an account, log it in and send the learner to their deck to add topics."""
     if request.user.is_authenticated:

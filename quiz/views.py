@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kbase.models import Topic
 from quiz.forms import DeckAddForm, PreferencesForm, RatingForm, UndoForm, to_epoch_us
@@ -64,7 +64,7 @@ def _optional_int(raw):
 
 
 @login_required
-@require_GET
+@require_safe
 def review(request):
     preferences = preferences_ensure(user=request.user)
     queue = _queue_for_user(request.user, preferences, card_id=_optional_int(request.GET.get("card")))
@@ -110,7 +110,7 @@ def review_undo_view(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request):
     preferences = preferences_ensure(user=request.user)
     figures = dashboard_figures(user=request.user, preferences=preferences, now=timezone.now())
@@ -119,7 +119,7 @@ def dashboard(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def deck(request):
     topics = Topic.objects.annotate(
         question_count=Count("questions", filter=Q(questions__is_published=True))
@@ -151,7 +151,7 @@ def deck_add(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request):
     current = preferences_ensure(user=request.user)
     form = PreferencesForm(request.POST or None, instance=current)
