@@ -42,7 +42,7 @@ def _rating_options(queue, preferences):
     ]
 
 
-def _render_review(request, queue, preferences, *, status=200, error=""):
+def _render_review(request, queue, preferences, *, status=200, error="", notice=""):
     context = {
         "queue": queue,
         "card": queue.card,
@@ -50,6 +50,7 @@ def _render_review(request, queue, preferences, *, status=200, error=""):
         "shown_at": to_epoch_us(queue.now),
         "preferences": preferences,
         "error": error,
+        "notice": notice,
     }
     template = "quiz/review.html#session" if request.htmx else "quiz/review.html"
     with timezone.override(preferences.zone):
@@ -80,7 +81,7 @@ def review_rate(request):
         error = gettext("That rating was not understood; please rate again.")
         return _render_review(request, _queue_for_user(request.user, preferences), preferences, status=400, error=error)
     try:
-        review_record(
+        result = review_record(
             user=request.user,
             card_id=form.cleaned_data["card"],
             rating=form.cleaned_data["rating"],
@@ -90,9 +91,12 @@ def review_rate(request):
         )
     except Card.DoesNotExist:
         raise Http404("No such card.") from None
+    notice = "" if result.recorded else gettext("This card was already rated in another tab, so this rating was not saved. Here is your next card.")
     if not request.htmx:
+        if notice:
+            messages.info(request, notice)
         return redirect("quiz:review")
-    return _render_review(request, _queue_for_user(request.user, preferences), preferences)
+    return _render_review(request, _queue_for_user(request.user, preferences), preferences, notice=notice)
 
 
 @login_required
