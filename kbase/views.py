@@ -5,11 +5,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.templatetags.static import static
 from django.utils.translation import get_language_from_request
-from django.views.decorators.http import require_safe
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
 
 from kbase.context_processors import language_links
 
 from kbase.models import Question, Topic
+from quiz.models import Rating
 
 SEARCH_LIMIT = 50
 
@@ -43,9 +45,19 @@ def topic(request, slug):
     return render(request, "kbase/topic.html", {"topic": topic, "questions": questions})
 
 
+def _picked_choice(raw, choices):
+    """The position of the option the learner chose, or None for a missing or unknown one."""
+    try:
+        position = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return position if any(choice.position == position for choice in choices) else None
+
+
 @require_safe
 def question(request, slug):
     question = get_object_or_404(Question.objects.published(), slug=slug)
+    choices = list(question.choices.all())
     siblings = list(Question.objects.published().for_topic(question.topic).values_list("slug", flat=True))
     index = siblings.index(question.slug)
     neighbours = Question.objects.published().in_bulk(
@@ -59,8 +71,23 @@ def question(request, slug):
         "next": neighbours.get(siblings[index + 1]) if index + 1 < len(siblings) else None,
         "see_also": see_also,
         "show_both": request.GET.get("both") == "1",
-        "choices": question.choices.all(),
+        "choices": choices,
+        "picked": _picked_choice(request.GET.get("choice"), choices),
+        "ratings": Rating.choices,
     })
+
+
+@require_POST
+def self_check(request, slug):
+    """Grade the learner's pick in "Check yourself": the page's region for htmx, else back to the page."""
+    question = get_object_or_404(Question.objects.published(), slug=slug)
+    choices = list(question.choices.all())
+    picked = _picked_choice(request.POST.get("choice"), choices)
+    if not request.htmx:
+        query = f"?choice={picked}" if picked is not None else ""
+        return redirect(reverse("kbase:question", args=[slug]) + query + "#self-check")
+    context = {"question": question, "choices": choices, "picked": picked, "ratings": Rating.choices}
+    return render(request, "kbase/question.html#self_check", context, status=200 if picked is not None else 400)
 
 
 @require_safe

@@ -111,6 +111,10 @@ class RatingForm(forms.Form):
             raise forms.ValidationError(_("Invalid time.")) from None
 
 
+class QuestionRatingForm(forms.Form):
+    rating = forms.TypedChoiceField(choices=Rating.choices, coerce=int)
+
+
 class UndoForm(forms.Form):
     log = forms.IntegerField(min_value=1)
 

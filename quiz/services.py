@@ -61,6 +61,14 @@ def deck_add_all(*, user: AbstractBaseUser) -> int:
     return deck_add_questions(user=user, questions=Question.objects.all())
 
 
+def question_rate(*, user: AbstractBaseUser, question: Question, rating: int, now: datetime | None = None) -> Card:
+    """Rate a question from its page: its card joins the deck if needed, then FSRS schedules the rating."""
+    with transaction.atomic():
+        card, _created = Card.objects.get_or_create(user=user, question=question)
+        result = review_record(user=user, card_id=card.pk, rating=rating, version=card.version, now=now)
+    return result.card
+
+
 def _review_instant(card: Card, *, shown_at: datetime | None, now: datetime) -> datetime:
     """When the review happened: the moment the card (and its previews) were shown, if plausible."""
     if shown_at is None or not (now - MAX_ANSWER_TIME <= shown_at <= now):

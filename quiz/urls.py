@@ -12,4 +12,5 @@ urlpatterns = [
     path("deck/", views.deck, name="deck"),
     path("deck/add/", views.deck_add, name="deck-add"),
     path("settings/", views.preferences, name="settings"),
+    path("questions/<slug:slug>/rate/", views.question_rate_view, name="question-rate"),
 ]

@@ -8,13 +8,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kbase.models import Topic
-from quiz.forms import DeckAddForm, PreferencesForm, RatingForm, UndoForm, to_epoch_us
+from kbase.models import Question, Topic
+from quiz.forms import DeckAddForm, PreferencesForm, QuestionRatingForm, RatingForm, UndoForm, to_epoch_us
 from quiz.language import remember_language
 from quiz.models import Card, Rating
 from quiz.queue import review_queue
 from quiz.scheduling import interval_label, preview
-from quiz.services import deck_add_all, deck_add_topic, preferences_ensure, review_record, review_undo
+from quiz.services import (
+    deck_add_all, deck_add_topic, preferences_ensure, question_rate, review_record, review_undo,
+)
 from quiz.stats import dashboard_figures
 
 
@@ -166,3 +168,21 @@ def preferences(request):
             response = redirect("quiz:settings")
         return remember_language(response, saved.language)
     return render(request, "quiz/settings.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def question_rate_view(request, slug):
+    """Rate a question from "Check yourself" on its page; its card joins the deck if it was not in it."""
+    question = get_object_or_404(Question.objects.published(), slug=slug)
+    form = QuestionRatingForm(request.POST)
+    if not form.is_valid():
+        return render(request, "quiz/_question_rated.html", {"error": gettext("Choose a rating.")}, status=400)
+    card = question_rate(user=request.user, question=question, rating=form.cleaned_data["rating"])
+    message = gettext("Saved. This card is in your deck; its next review is due in %(interval)s.") % {
+        "interval": interval_label(card.due - timezone.now()),
+    }
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect(reverse("kbase:question", args=[slug]) + "#self-check")
+    return render(request, "quiz/_question_rated.html", {"message": message})
