@@ -10,4 +10,5 @@ urlpatterns = [
     path("questions/<slug:slug>/", views.question, name="question"),
     path("questions/<slug:slug>/check/", views.self_check, name="self-check"),
     path("search/", views.search, name="search"),
+    path("tags/<slug:tag>/", views.tag, name="tag"),
 ]

@@ -1,6 +1,6 @@
 from django.db import connection
 from django.db.models import Count, Q
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -10,7 +10,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kbase.context_processors import language_links
 
-from kbase.models import Question, Topic
+from kbase.models import Question, Topic, is_zh
+from kbase.search import snippet
+from kbase.tags import tag_label
 from quiz.models import Rating
 
 SEARCH_LIMIT = 50
@@ -93,9 +95,21 @@ def self_check(request, slug):
 @require_safe
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
-    results = list(Question.objects.published().listing().search(query)[:SEARCH_LIMIT]) if query else []
+    answer = "answer_zh" if is_zh() else "answer_en"
+    results = list(Question.objects.published().listing(keep=[answer]).search(query)[:SEARCH_LIMIT]) if query else []
+    terms = query.lower().split()
+    for question in results:
+        question.snippet = snippet(getattr(question, answer), terms)
     template = "kbase/search.html#results" if request.htmx else "kbase/search.html"
     return render(request, template, {"query": query, "results": results})
+
+
+@require_safe
+def tag(request, tag):
+    questions = Question.objects.published().listing().with_tag(tag)
+    if not questions:
+        raise Http404("No questions with that tag.")
+    return render(request, "kbase/tag.html", {"tag": tag, "label": tag_label(tag), "questions": questions})
 
 
 @require_safe
