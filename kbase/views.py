@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kbase.context_processors import language_links
 
+from kbase.bilingual import aligned_sections
 from kbase.models import Question, Topic, is_zh
 from kbase.search import snippet
 from kbase.tags import tag_label
@@ -67,12 +68,14 @@ def question(request, slug):
         field_name="slug",
     )
     see_also = Question.objects.published().filter(slug__in=question.see_also)
+    show_both = request.GET.get("both") == "1"
     return render(request, "kbase/question.html", {
         "question": question,
         "previous": neighbours.get(siblings[index - 1]) if index else None,
         "next": neighbours.get(siblings[index + 1]) if index + 1 < len(siblings) else None,
         "see_also": see_also,
-        "show_both": request.GET.get("both") == "1",
+        "show_both": show_both,
+        "sections": aligned_sections(question.answer_en_html, question.answer_zh_html) if show_both else [],
         "choices": choices,
         "picked": _picked_choice(request.GET.get("choice"), choices),
         "ratings": Rating.choices,

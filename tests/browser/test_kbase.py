@@ -58,3 +58,17 @@ def test_check_yourself_grades_the_pick_in_place_and_a_learner_rates_it(page, co
     expect(page.locator("#self-check .rated")).to_contain_text("Saved.")
     assert Card.objects.get(question=question).reps == 1
     assert page.console_errors == []
+
+
+def test_side_by_side_sections_start_at_the_same_height(page):
+    from django.core.management import call_command
+
+    call_command("load_content", verbosity=0)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/en/questions/crashloopbackoff/?both=1")
+    english = page.locator(".section-en")
+    chinese = page.locator(".section-zh")
+    assert english.count() == chinese.count() >= 4
+    for index in range(english.count()):
+        assert english.nth(index).bounding_box()["y"] == chinese.nth(index).bounding_box()["y"]
+    assert "Likely follow-ups" in english.last.inner_text() and "可能的追问" in chinese.last.inner_text()
