@@ -14,7 +14,7 @@ from kbase.bilingual import aligned_sections
 from kbase.models import Question, Topic, is_zh
 from kbase.search import snippet
 from kbase.tags import tag_label
-from quiz.models import Rating
+from quiz.models import Card, Rating
 
 SEARCH_LIMIT = 50
 
@@ -44,8 +44,9 @@ def home(request):
 @require_safe
 def topic(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    questions = Question.objects.published().for_topic(topic).listing()
-    return render(request, "kbase/topic.html", {"topic": topic, "questions": questions})
+    questions = list(Question.objects.published().for_topic(topic).listing())
+    in_deck = Card.objects.for_user(request.user).filter(question__topic=topic).count() if request.user.is_authenticated else 0
+    return render(request, "kbase/topic.html", {"topic": topic, "questions": questions, "in_deck": in_deck})
 
 
 def _picked_choice(raw, choices):
@@ -69,12 +70,14 @@ def question(request, slug):
     )
     see_also = Question.objects.published().filter(slug__in=question.see_also)
     show_both = request.GET.get("both") == "1"
+    in_deck = request.user.is_authenticated and Card.objects.filter(user=request.user, question=question).exists()
     return render(request, "kbase/question.html", {
         "question": question,
         "previous": neighbours.get(siblings[index - 1]) if index else None,
         "next": neighbours.get(siblings[index + 1]) if index + 1 < len(siblings) else None,
         "see_also": see_also,
         "show_both": show_both,
+        "in_deck": in_deck,
         "sections": aligned_sections(question.answer_en_html, question.answer_zh_html) if show_both else [],
         "choices": choices,
         "picked": _picked_choice(request.GET.get("choice"), choices),

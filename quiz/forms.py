@@ -121,11 +121,23 @@ class UndoForm(forms.Form):
 
 class DeckAddForm(forms.Form):
     topic = forms.SlugField(required=False)
+    question = forms.SlugField(required=False, max_length=100)
     everything = forms.BooleanField(required=False)
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("topic") and not cleaned.get("everything"):
+        if sum(bool(cleaned.get(name)) for name in ("topic", "question", "everything")) != 1:
             raise forms.ValidationError(_("Choose a topic or everything."))
+        return cleaned
+
+
+class DeckRemoveForm(forms.Form):
+    topic = forms.SlugField(required=False)
+    question = forms.SlugField(required=False, max_length=100)
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("topic")) == bool(cleaned.get("question")):
+            raise forms.ValidationError(_("Choose a topic or a question to remove."))
         return cleaned
 

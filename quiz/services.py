@@ -69,6 +69,19 @@ def question_rate(*, user: AbstractBaseUser, question: Question, rating: int, no
     return result.card
 
 
+def deck_remove_questions(*, user: AbstractBaseUser, questions: QuerySet[Question]) -> int:
+    """Take the user's cards for these questions out of the deck (with their review history); returns how many."""
+    with transaction.atomic():
+        cards = Card.objects.filter(user=user, question__in=questions)
+        removed = cards.count()
+        cards.delete()
+    return removed
+
+
+def deck_remove_topic(*, user: AbstractBaseUser, topic: Topic) -> int:
+    return deck_remove_questions(user=user, questions=Question.objects.filter(topic=topic))
+
+
 def _review_instant(card: Card, *, shown_at: datetime | None, now: datetime) -> datetime:
     """When the review happened: the moment the card (and its previews) were shown, if plausible."""
     if shown_at is None or not (now - MAX_ANSWER_TIME <= shown_at <= now):

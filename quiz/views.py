@@ -5,17 +5,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kbase.models import Question, Topic
-from quiz.forms import DeckAddForm, PreferencesForm, QuestionRatingForm, RatingForm, UndoForm, to_epoch_us
+from quiz.forms import DeckAddForm, DeckRemoveForm, PreferencesForm, QuestionRatingForm, RatingForm, UndoForm, to_epoch_us
 from quiz.language import remember_language
 from quiz.models import Card, Rating
 from quiz.queue import review_queue
 from quiz.scheduling import interval_label, preview
 from quiz.services import (
-    deck_add_all, deck_add_topic, preferences_ensure, question_rate, review_record, review_undo,
+    deck_add_all, deck_add_questions, deck_add_topic, deck_remove_questions, deck_remove_topic, preferences_ensure,
+    question_rate, review_record, review_undo,
 )
 from quiz.stats import dashboard_figures
 
@@ -137,6 +139,14 @@ def deck(request):
     return render(request, "quiz/deck.html", {"rows": rows, "in_deck": sum(in_deck.values())})
 
 
+def _back(request):
+    """Where a deck change returns to: the page it came from (same site only), else the deck."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("quiz:deck")
+
+
 @login_required
 @require_POST
 def deck_add(request):
@@ -146,6 +156,9 @@ def deck_add(request):
         return redirect("quiz:deck")
     if form.cleaned_data["everything"]:
         added = deck_add_all(user=request.user)
+    elif form.cleaned_data["question"]:
+        question = get_object_or_404(Question.objects.published(), slug=form.cleaned_data["question"])
+        added = deck_add_questions(user=request.user, questions=Question.objects.filter(pk=question.pk))
     else:
         added = deck_add_topic(user=request.user, topic=get_object_or_404(Topic, slug=form.cleaned_data["topic"]))
     if added:
@@ -153,7 +166,24 @@ def deck_add(request):
         messages.success(request, message % {"count": added})
     else:
         messages.info(request, gettext("Those questions are already in your deck."))
-    return redirect("quiz:deck")
+    return _back(request)
+
+
+@login_required
+@require_POST
+def deck_remove(request):
+    form = DeckRemoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Choose a topic or a question to remove."))
+        return redirect("quiz:deck")
+    if form.cleaned_data["question"]:
+        question = get_object_or_404(Question, slug=form.cleaned_data["question"])
+        removed = deck_remove_questions(user=request.user, questions=Question.objects.filter(pk=question.pk))
+    else:
+        removed = deck_remove_topic(user=request.user, topic=get_object_or_404(Topic, slug=form.cleaned_data["topic"]))
+    message = ngettext("Removed %(count)d card from your deck.", "Removed %(count)d cards from your deck.", removed)
+    messages.success(request, message % {"count": removed})
+    return _back(request)
 
 
 @login_required
