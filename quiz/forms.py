@@ -60,6 +60,10 @@ class TimeZoneField(forms.ChoiceField):
 
 
 class SignupForm(UserCreationForm):
+    email = forms.EmailField(
+        label=_("Email (optional)"), required=False,
+        help_text=_("Only used to reset a forgotten password. Without one, a lost password cannot be recovered."),
+    )
     time_zone = TimeZoneField(
         detect=True,
         label=_("Time zone"),
@@ -67,7 +71,7 @@ class SignupForm(UserCreationForm):
     )
 
     class Meta(UserCreationForm.Meta):
-        fields = ["username"]
+        fields = ["username", "email"]
 
 
 class PreferencesForm(forms.ModelForm):

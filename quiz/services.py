@@ -26,10 +26,10 @@ class ReviewResult:
     log: ReviewLog | None
 
 
-def account_create(*, username: str, password: str, language: str, time_zone: str) -> AbstractBaseUser:
-    """Create a learner and their preferences."""
+def account_create(*, username: str, password: str, language: str, time_zone: str, email: str = "") -> AbstractBaseUser:
+    """Create a learner and their preferences; the email (optional) is what password resets are sent to."""
     with transaction.atomic():
-        user = get_user_model().objects.create_user(username=username, password=password)
+        user = get_user_model().objects.create_user(username=username, password=password, email=email)
         Preferences.objects.create(user=user, language=language, time_zone=time_zone)
     return user
 
