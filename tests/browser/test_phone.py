@@ -84,3 +84,15 @@ def test_the_navigation_is_a_plain_row_of_links_on_a_desktop(page):
     expect(page.locator("summary.nav-toggle")).to_be_hidden()
     expect(page.locator(".site-nav a", has_text="模拟器")).to_be_visible()
     assert page.locator(".site-header").bounding_box()["height"] < 70
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_heatmap_shows_its_last_month_label_whole(phone, language):
+    phone.goto(f"/{language}/dashboard/")
+    right_edges = phone.eval_on_selector(
+        "svg.heatmap",
+        "svg => [Math.max(...[...svg.querySelectorAll('text.axis-label')].map(t => { const b = t.getBBox(); return b.x + b.width; })),"
+        " svg.viewBox.baseVal.width]",
+    )
+    label_end, chart_width = right_edges
+    assert label_end <= chart_width
