@@ -82,7 +82,8 @@ def test_favicon_ico_redirects_to_the_site_icon(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/en/", "/en/search/?q=pod", "/zh-hans/questions/no-such/", "/en/accounts/login/", "/en/accounts/signup/", "/healthz"])
+@pytest.mark.parametrize("url", ["/en/", "/en/search/?q=pod", "/zh-hans/questions/no-such/", "/zh-hans/sim/", "/en/sim/etcd/",
+                                 "/api/sim/rolling-update?replicas=3", "/en/accounts/login/", "/en/accounts/signup/", "/healthz"])
 def test_head_is_allowed_wherever_get_is(client, url):
     response = client.head(url)
     assert response.status_code == (404 if "no-such" in url else 200)
