@@ -8,6 +8,7 @@ from django import forms
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django_htmx.http import push_url
 
 from sim.engine import ParamError
 from sim.services import simulate_cached
@@ -77,7 +78,11 @@ def simulator_page(request, simulator):
 
 
 def _render(request, template, context, *, status=200):
-    return render(request, f"{template}#result" if request.htmx else template, context, status=status)
+    response = render(request, f"{template}#result" if request.htmx else template, context, status=status)
+    if request.htmx and status == 400:
+        # The inline errors replace the result, but the address keeps the last valid run.
+        push_url(response, False)
+    return response
 
 
 def preset_links(engine, presets, *, current=None):
