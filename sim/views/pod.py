@@ -102,6 +102,14 @@ class PodLifecycleForm(SimulatorForm):
             for name in pod.PROBE_FIELDS:
                 self.fields[f"{kind}_{name}"] = _number(PROBE_LABELS[name], minimum=0 if name == "initial_delay" else 1)
 
+    def error_label(self, name):
+        """Probe fields share labels (periodSeconds, …), so errors say which probe."""
+        kind, _sep, rest = name.partition("_")
+        if kind in pod.PROBE_KINDS:
+            probe = _("%(probe)s probe") % {"probe": kind}
+            return f"{probe}: {PROBE_LABELS[rest]}" if rest in PROBE_LABELS else probe
+        return super().error_label(name)
+
     def groups(self):
         """Fieldsets in the order the page shows them."""
         group = lambda legend, names: {"legend": legend, "fields": [self[name] for name in names]}  # noqa: E731
