@@ -11,6 +11,8 @@ import math
 
 from django.utils.translation import gettext as _
 
+from sim.messages import fault_effect
+
 ROLE_COLOURS = {
     "leader": "#2da44e",
     "follower": "#54aeff",
@@ -104,7 +106,7 @@ def build_swimlane(result: dict, *, compact: bool = False) -> dict:
     markers = []
     for number, fault in enumerate(result["faults"], start=1):
         markers.append({"x": scale.x(fault["t_ms"]), "number": number,
-                        "title": f"{seconds(fault['t_ms'])} s · {fault['event']}: {fault['effect']}"})
+                        "title": f"{seconds(fault['t_ms'])} s · {fault['event']}: {fault_effect(fault['effect'])}"})
     bands = []
     for window in result["partitions"]:
         x, width = scale.span(window["from_ms"], window["to_ms"])

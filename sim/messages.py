@@ -120,3 +120,30 @@ def localize(message, labels):
         if match:
             return _fill(msgid, match.groupdict(), labels)
     return _rename(message, labels)
+
+
+_FAULT_EFFECTS = [
+    (r"no leader to stop", gettext_noop("no leader to stop")),
+    (r"no running follower to stop", gettext_noop("no running follower to stop")),
+    (r"member (?P<id>\d+) is already stopped", gettext_noop("member %(id)s is already stopped")),
+    (r"stopped member (?P<id>\d+) \(the leader of term (?P<term>\d+)\)",
+     gettext_noop("stopped member %(id)s (the leader of term %(term)s)")),
+    (r"stopped member (?P<id>\d+)", gettext_noop("stopped member %(id)s")),
+    (r"nothing to restart", gettext_noop("nothing to restart")),
+    (r"restarted member (?P<id>\d+)", gettext_noop("restarted member %(id)s")),
+    (r"restarted members (?P<ids>[\d, ]+)", gettext_noop("restarted members %(ids)s")),
+    (r"no leader to cut off", gettext_noop("no leader to cut off")),
+    (r"partitioned (?P<groups>.+)", gettext_noop("partitioned the network into %(groups)s")),
+    (r"the network is already whole", gettext_noop("the network is already whole")),
+    (r"healed the network", gettext_noop("healed the network")),
+]
+_COMPILED_FAULTS = [(re.compile(pattern), msgid) for pattern, msgid in _FAULT_EFFECTS]
+
+
+def fault_effect(effect):
+    """What an etcd fault did (the engine's English `effect`), in the active language."""
+    for pattern, msgid in _COMPILED_FAULTS:
+        match = pattern.fullmatch(effect)
+        if match:
+            return gettext(msgid) % match.groupdict() if "%(" in msgid else gettext(msgid)
+    return effect

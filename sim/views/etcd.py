@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from sim.charts_etcd import build_ring, build_swimlane, build_write_timeline, seconds
 from sim.engine import etcd
+from sim.messages import fault_effect
 from sim.views.common import SimulatorForm, run_links
 
 KIND = etcd.KIND
@@ -109,7 +110,8 @@ def result_context(request, params, result):
         "swimlane": build_swimlane(result),
         "timeline": build_write_timeline(result),
         "faults": faults,
-        "fault_log": [{**fault, "number": n, "t_s": seconds(fault["t_ms"])} for n, fault in enumerate(result["faults"], 1)],
+        "fault_log": [{**fault, "effect": fault_effect(fault["effect"]), "number": n, "t_s": seconds(fault["t_ms"])}
+                      for n, fault in enumerate(result["faults"], 1)],
         "elections": election_rows(result)[:MAX_ELECTION_ROWS],
         "omitted_elections": max(0, len(result["elections"]) - MAX_ELECTION_ROWS),
         "tolerance": tolerance_rows(params.members),
@@ -278,7 +280,7 @@ def describe_run(params, result) -> list[str]:
 
 def _describe_fault(fault, result):
     at = fault["t_ms"]
-    text = _("At %(t)s s: %(effect)s.") % {"t": seconds(at), "effect": fault["effect"]}
+    text = _("At %(t)s s: %(effect)s.") % {"t": seconds(at), "effect": fault_effect(fault["effect"])}
     later_faults = [f["t_ms"] for f in result["faults"] if f["t_ms"] > at]
     horizon = later_faults[0] if later_faults else result["duration_ms"] + 1
     change = next((entry for entry in result["leaders"] if at < entry["t_ms"] < horizon and entry["leader"] is not None),

@@ -84,3 +84,14 @@ def test_any_typed_value_gets_a_chinese_message(kind, text, data):
             for message in messages:
                 assert not API_NAME.findall(str(message)), message
                 assert "must" not in str(message), message
+
+
+@pytest.mark.django_db
+def test_etcd_fault_descriptions_are_translated_in_what_happened_and_the_fault_list(client):
+    query = "events=stop:leader@2000,heal@4000,stop:leader@4500,restart:all@6000&duration_ms=10000"
+    html = client.get(f"/zh-hans/sim/etcd/?{query}").content.decode()
+    assert "停止了成员" in html and "任期" in html
+    assert "网络本来就是连通的" in html
+    assert "stopped member" not in html and "the network is already whole" not in html
+    english = client.get(f"/en/sim/etcd/?{query}").content.decode()
+    assert "stopped member" in english
