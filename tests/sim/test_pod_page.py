@@ -76,7 +76,7 @@ def test_invalid_parameters_answer_400_and_name_every_field(client, lang):
         for label in ("liveness 探针: successThreshold", "readiness 探针: periodSeconds", "应用恢复时间（秒）"):
             assert f"<strong>{label}</strong>" in html
         assert "liveness 探针必须为 1" in html
-    assert "hang_at_seconds" not in html.split('class="pod-errors"')[1]
+    assert "hang_at_seconds" not in html.split('role="alert"')[1].split("</div>")[0]
 
 
 def test_invalid_parameters_in_an_htmx_request_show_the_errors_in_the_fragment(client):
