@@ -12,3 +12,12 @@ document.body.addEventListener("htmx:beforeOnLoad", (event) => {
   const status = event.detail.xhr ? event.detail.xhr.status : 0;
   if (status === 400 || status === 422) event.stopPropagation();
 });
+
+// Phones: the simulator result sits below the form, so after a change bring it into view.
+document.body.addEventListener("htmx:afterSettle", (event) => {
+  if (!window.matchMedia("(max-width: 800px)").matches) return;
+  const source = event.detail.requestConfig ? event.detail.requestConfig.elt : null;
+  if (!source || !source.closest || !source.closest(".sim-form, .sim-layout")) return;
+  const result = document.querySelector(".sim-result");
+  if (result) result.scrollIntoView({ block: "start" });
+});
