@@ -21,11 +21,14 @@ def snippet(markdown_text, terms, *, width=180):
     never inject markup here.
     """
     text = plain_text(markdown_text)
-    terms = sorted({term for term in terms if term}, key=len, reverse=True)
+    ordered = [term for term in dict.fromkeys(terms) if term]
+    terms = sorted(ordered, key=len, reverse=True)
     if not text:
         return mark_safe("")
     pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE) if terms else None
-    first = pattern.search(text) if pattern else None
+    # Centre on the whole phrase ("rolling update", "rolling-update") when the text has it.
+    phrase = re.compile(r"[\s-]".join(re.escape(term) for term in ordered), re.IGNORECASE) if len(ordered) > 1 else None
+    first = (phrase.search(text) if phrase else None) or (pattern.search(text) if pattern else None)
     start = max(0, first.start() - width // 3) if first else 0
     if start:
         space = text.find(" ", start, first.start()) if first else -1

@@ -117,3 +117,9 @@ def test_every_tag_in_the_content_has_a_chinese_label():
 def test_the_search_page_query_count_is_fixed(client, content, django_assert_num_queries):
     with django_assert_num_queries(1):
         client.get("/en/search/", {"q": "pod"})
+
+
+def test_a_snippet_centres_on_the_whole_phrase_when_the_text_has_it():
+    text = "An update here. " + "Filler words. " * 20 + "A rolling update replaces pods."
+    html = str(snippet(text, ["rolling", "update"]))
+    assert "<mark>rolling</mark> <mark>update</mark> replaces" in html
