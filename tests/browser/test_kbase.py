@@ -72,3 +72,21 @@ def test_side_by_side_sections_start_at_the_same_height(page):
     for index in range(english.count()):
         assert english.nth(index).bounding_box()["y"] == chinese.nth(index).bounding_box()["y"]
     assert "Likely follow-ups" in english.last.inner_text() and "可能的追问" in chinese.last.inner_text()
+
+
+def test_check_yourself_works_without_javascript(browser, live_server, content):
+    from kbase.models import Choice, Question
+
+    question = Question.objects.get(slug="readiness-probe")
+    Choice.objects.create(question=question, position=0, text_en="Gates Service traffic", text_zh="控制流量", is_correct=True)
+    Choice.objects.create(question=question, position=1, text_en="Restarts the container", text_zh="重启容器")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto("/zh-hans/questions/readiness-probe/")
+        page.check("#self-check input[value='0']")
+        page.click("#self-check button[type=submit]")
+        page.wait_for_url("**/zh-hans/questions/readiness-probe/?choice=0#self-check")
+        expect(page.locator("#self-check .verdict.right")).to_have_text("答对了！")
+    finally:
+        context.close()
