@@ -120,8 +120,11 @@ def tag(request, tag):
 
 @require_safe
 def favicon(request):
-    """Browsers and the admin ask for /favicon.ico; send them to the site's icon."""
-    return redirect(static("favicon.svg"), permanent=True)
+    """Browsers and the admin ask for /favicon.ico; send them to the site's icon.
+
+    Not permanent: in production the target is a hashed static name that changes with the file.
+    """
+    return redirect(static("favicon.svg"))
 
 
 def server_error(request):

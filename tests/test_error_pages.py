@@ -76,9 +76,12 @@ def test_a_failed_csrf_check_gets_the_site_403_page():
 @pytest.mark.django_db
 def test_favicon_ico_redirects_to_the_site_icon(client):
     response = client.get("/favicon.ico")
-    assert response.status_code == 301
+    assert response.status_code == 302
     assert response["Location"].endswith("favicon.svg")
-    assert client.head("/favicon.ico").status_code == 301
+    assert client.head("/favicon.ico").status_code == 302
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("favicon.svg")
 
 
 @pytest.mark.django_db
