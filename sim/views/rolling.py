@@ -144,7 +144,8 @@ def explain_rounding(params, resolved) -> list[str]:
         replicas, round_up=False,
     )
     if replicas == 0:
-        # deployment/util MaxUnavailable returns 0 for 0 replicas before ResolveFenceposts matters.
+        # pkg/controller/deployment/util/deployment_util.go MaxUnavailable returns 0 for 0 replicas
+        # before ResolveFenceposts is consulted, so the fencepost sentence above is skipped.
         sentences.append(_("With 0 replicas there is nothing to replace: maxUnavailable counts as 0."))
     elif raw_unavailable > replicas:
         sentences.append(_("maxUnavailable is capped at the %(replicas)s replicas.") % {"replicas": replicas})
