@@ -11,5 +11,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("deck/", views.deck, name="deck"),
     path("deck/add/", views.deck_add, name="deck-add"),
+    path("deck/remove/", views.deck_remove, name="deck-remove"),
     path("settings/", views.preferences, name="settings"),
+    path("questions/<slug:slug>/rate/", views.question_rate_view, name="question-rate"),
 ]

@@ -5,16 +5,20 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kbase.models import Topic
-from quiz.forms import DeckAddForm, PreferencesForm, RatingForm, UndoForm, to_epoch_us
+from kbase.models import Question, Topic
+from quiz.forms import DeckAddForm, DeckRemoveForm, PreferencesForm, QuestionRatingForm, RatingForm, UndoForm, to_epoch_us
 from quiz.language import remember_language
 from quiz.models import Card, Rating
 from quiz.queue import review_queue
 from quiz.scheduling import interval_label, preview
-from quiz.services import deck_add_all, deck_add_topic, preferences_ensure, review_record, review_undo
+from quiz.services import (
+    deck_add_all, deck_add_questions, deck_add_topic, deck_remove_questions, deck_remove_topic, preferences_ensure,
+    question_rate, review_record, review_undo,
+)
 from quiz.stats import dashboard_figures
 
 
@@ -42,7 +46,7 @@ def _rating_options(queue, preferences):
     ]
 
 
-def _render_review(request, queue, preferences, *, status=200, error=""):
+def _render_review(request, queue, preferences, *, status=200, error="", notice=""):
     context = {
         "queue": queue,
         "card": queue.card,
@@ -50,6 +54,7 @@ def _render_review(request, queue, preferences, *, status=200, error=""):
         "shown_at": to_epoch_us(queue.now),
         "preferences": preferences,
         "error": error,
+        "notice": notice,
     }
     template = "quiz/review.html#session" if request.htmx else "quiz/review.html"
     with timezone.override(preferences.zone):
@@ -64,7 +69,7 @@ def _optional_int(raw):
 
 
 @login_required
-@require_GET
+@require_safe
 def review(request):
     preferences = preferences_ensure(user=request.user)
     queue = _queue_for_user(request.user, preferences, card_id=_optional_int(request.GET.get("card")))
@@ -80,7 +85,7 @@ def review_rate(request):
         error = gettext("That rating was not understood; please rate again.")
         return _render_review(request, _queue_for_user(request.user, preferences), preferences, status=400, error=error)
     try:
-        review_record(
+        result = review_record(
             user=request.user,
             card_id=form.cleaned_data["card"],
             rating=form.cleaned_data["rating"],
@@ -90,9 +95,12 @@ def review_rate(request):
         )
     except Card.DoesNotExist:
         raise Http404("No such card.") from None
+    notice = "" if result.recorded else gettext("This card was already rated in another tab, so this rating was not saved. Here is your next card.")
     if not request.htmx:
+        if notice:
+            messages.info(request, notice)
         return redirect("quiz:review")
-    return _render_review(request, _queue_for_user(request.user, preferences), preferences)
+    return _render_review(request, _queue_for_user(request.user, preferences), preferences, notice=notice)
 
 
 @login_required
@@ -110,7 +118,7 @@ def review_undo_view(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request):
     preferences = preferences_ensure(user=request.user)
     figures = dashboard_figures(user=request.user, preferences=preferences, now=timezone.now())
@@ -119,7 +127,7 @@ def dashboard(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def deck(request):
     topics = Topic.objects.annotate(
         question_count=Count("questions", filter=Q(questions__is_published=True))
@@ -131,6 +139,14 @@ def deck(request):
     return render(request, "quiz/deck.html", {"rows": rows, "in_deck": sum(in_deck.values())})
 
 
+def _back(request):
+    """Where a deck change returns to: the page it came from (same site only), else the deck."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("quiz:deck")
+
+
 @login_required
 @require_POST
 def deck_add(request):
@@ -140,6 +156,9 @@ def deck_add(request):
         return redirect("quiz:deck")
     if form.cleaned_data["everything"]:
         added = deck_add_all(user=request.user)
+    elif form.cleaned_data["question"]:
+        question = get_object_or_404(Question.objects.published(), slug=form.cleaned_data["question"])
+        added = deck_add_questions(user=request.user, questions=Question.objects.filter(pk=question.pk))
     else:
         added = deck_add_topic(user=request.user, topic=get_object_or_404(Topic, slug=form.cleaned_data["topic"]))
     if added:
@@ -147,11 +166,28 @@ def deck_add(request):
         messages.success(request, message % {"count": added})
     else:
         messages.info(request, gettext("Those questions are already in your deck."))
-    return redirect("quiz:deck")
+    return _back(request)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_POST
+def deck_remove(request):
+    form = DeckRemoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Choose a topic or a question to remove."))
+        return redirect("quiz:deck")
+    if form.cleaned_data["question"]:
+        question = get_object_or_404(Question, slug=form.cleaned_data["question"])
+        removed = deck_remove_questions(user=request.user, questions=Question.objects.filter(pk=question.pk))
+    else:
+        removed = deck_remove_topic(user=request.user, topic=get_object_or_404(Topic, slug=form.cleaned_data["topic"]))
+    message = ngettext("Removed %(count)d card from your deck.", "Removed %(count)d cards from your deck.", removed)
+    messages.success(request, message % {"count": removed})
+    return _back(request)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request):
     current = preferences_ensure(user=request.user)
     form = PreferencesForm(request.POST or None, instance=current)
@@ -162,3 +198,21 @@ def preferences(request):
             response = redirect("quiz:settings")
         return remember_language(response, saved.language)
     return render(request, "quiz/settings.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def question_rate_view(request, slug):
+    """Rate a question from "Check yourself" on its page; its card joins the deck if it was not in it."""
+    question = get_object_or_404(Question.objects.published(), slug=slug)
+    form = QuestionRatingForm(request.POST)
+    if not form.is_valid():
+        return render(request, "quiz/_question_rated.html", {"error": gettext("Choose a rating.")}, status=400)
+    card = question_rate(user=request.user, question=question, rating=form.cleaned_data["rating"])
+    message = gettext("Saved. This card is in your deck; its next review is due in %(interval)s.") % {
+        "interval": interval_label(card.due - timezone.now()),
+    }
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect(reverse("kbase:question", args=[slug]) + "#self-check")
+    return render(request, "quiz/_question_rated.html", {"message": message})

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from sim.charts import COLOURS, OUTLINES, LinearScale, legend, stack_lanes, stacked, tick_step, time_ticks
 
+from sim.messages import fault_effect
+
 ROLE_COLOURS = {
     "leader": COLOURS["green"],
     "follower": COLOURS["sky"],
@@ -97,7 +99,7 @@ def build_swimlane(result: dict, *, compact: bool = False) -> dict:
     markers = []
     for number, fault in enumerate(result["faults"], start=1):
         markers.append({"x": scale.x(fault["t_ms"]), "number": number,
-                        "title": f"{seconds(fault['t_ms'])} s · {fault['event']}: {fault['effect']}"})
+                        "title": f"{seconds(fault['t_ms'])} s · {fault['event']}: {fault_effect(fault['effect'])}"})
     bands = []
     for window in result["partitions"]:
         x, width = scale.span(window["from_ms"], window["to_ms"])

@@ -1,12 +1,12 @@
 from django.http import Http404, JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from sim import registry
 from sim.engine import ParamError
 from sim.services import query_from_request, simulate_cached
 
 
-@require_GET
+@require_safe
 def simulate(request, kind):
     """JSON API: GET /api/sim/<kind>?<params> answers the run or 400 with every bad field."""
     simulator = registry.lookup(kind)

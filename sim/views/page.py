@@ -1,13 +1,13 @@
 """The one view behind every simulator page."""
 
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from sim import registry
 from sim.views.common import simulator_page
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def page(request, kind):
     """The simulator page; htmx requests get only the result region. Invalid input answers 400."""

@@ -75,9 +75,9 @@ def test_invalid_parameters_answer_400_and_name_every_field(client, lang):
     html = response.content.decode()
     assert response.status_code == 400
     assert h1_count(html) == 1
-    for field in ("replicas", "max_surge", "max_unavailable"):
-        assert f"<code>{field}</code>" in html
-    assert "must not be greater than 100%" in html
+    for label in (("Replicas", "副本数")[lang != "en"], "maxSurge", "maxUnavailable"):
+        assert f"<strong>{label}</strong>" in html
+    assert ("must not be greater than 100%", "不能大于 100%")[lang != "en"] in html
 
 
 def test_invalid_parameters_in_an_htmx_request_show_the_errors_in_the_fragment(client):
@@ -85,7 +85,7 @@ def test_invalid_parameters_in_an_htmx_request_show_the_errors_in_the_fragment(c
     html = response.content.decode()
     assert response.status_code == 400
     assert "<html" not in html
-    assert "may not be 0 when `maxSurge` is 0" in html
+    assert "may not be 0 when maxSurge is 0" in html
 
 
 def test_the_share_url_reproduces_the_run(client):

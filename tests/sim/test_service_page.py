@@ -61,7 +61,11 @@ def test_bad_input_names_the_field_in_the_readers_language(client, lang):
     response = get(client, lang, query="client=external:node-a")
     html = response.content.decode()
     assert response.status_code == 400
-    assert "<code>client</code>" in html
+    label, message = {
+        "en": ("Client", "an external client needs a NodePort or LoadBalancer Service"),
+        "zh-hans": ("客户端", "外部客户端需要 NodePort 或 LoadBalancer 类型的 Service"),
+    }[lang]
+    assert f"<strong>{label}</strong>" in html and message in html
 
 
 def test_presets_cover_the_classic_cases(client):
