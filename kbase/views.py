@@ -4,13 +4,12 @@ from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.templatetags.static import static
-from django.utils.translation import get_language_from_request
 from django.urls import reverse
+from django.utils.translation import get_language_from_request
 from django.views.decorators.http import require_POST, require_safe
 
-from kbase.context_processors import language_links
-
 from kbase.bilingual import aligned_sections
+from kbase.context_processors import language_links
 from kbase.models import Question, Topic, is_zh
 from kbase.search import snippet
 from kbase.tags import tag_label

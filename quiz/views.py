@@ -16,8 +16,15 @@ from quiz.models import Card, Rating
 from quiz.queue import review_queue
 from quiz.scheduling import interval_label, preview
 from quiz.services import (
-    deck_add_all, deck_add_questions, deck_add_topic, deck_remove_questions, deck_remove_topic, preferences_ensure,
-    question_rate, review_record, review_undo,
+    deck_add_all,
+    deck_add_questions,
+    deck_add_topic,
+    deck_remove_questions,
+    deck_remove_topic,
+    preferences_ensure,
+    question_rate,
+    review_record,
+    review_undo,
 )
 from quiz.stats import dashboard_figures
 

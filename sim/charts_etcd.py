@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sim.charts import COLOURS, OUTLINES, LinearScale, legend, stack_lanes, stacked, tick_step, time_ticks
-
 from sim.messages import fault_effect
 
 ROLE_COLOURS = {

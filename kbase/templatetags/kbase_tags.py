@@ -1,6 +1,6 @@
 from django import template
-from django.utils.html import format_html
 from django.urls import reverse
+from django.utils.html import format_html
 
 from kbase.tags import tag_label as _tag_label
 

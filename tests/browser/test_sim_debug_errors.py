@@ -1,6 +1,5 @@
 """Under DEBUG, a 400 that a simulator page renders itself stays inline (django-htmx must not take over)."""
 
-import re
 
 import pytest
 from playwright.sync_api import expect

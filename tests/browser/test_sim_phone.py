@@ -61,5 +61,7 @@ def test_embedded_watch_boxes_show_their_last_line_and_charts_use_the_width(page
     page.goto("/en/questions/crashloopbackoff/")
     boxes = page.eval_on_selector_all("pre.pod-watch.compact", "els => els.map(e => [e.scrollHeight, e.clientHeight])")
     assert boxes and all(scroll <= client for scroll, client in boxes)
-    widths = page.eval_on_selector_all(".sim-embed svg.pod-chart", "els => els.map(e => [e.getBoundingClientRect().width, e.closest('.sim-embed').clientWidth])")
+    widths = page.eval_on_selector_all(
+        ".sim-embed svg.pod-chart", "els => els.map(e => [e.getBoundingClientRect().width, e.closest('.sim-embed').clientWidth])"
+    )
     assert widths and all(width >= 0.9 * (available - 40) for width, available in widths)
