@@ -55,10 +55,10 @@ def _candidate_generators(spec: QuizSpec) -> list[generators.Generator]:
 
 def split(spec: QuizSpec, *, questions: int, generator_count: int) -> tuple[int, int]:
     """How many multiple-choice and how many generated items; generated ones fill what content cannot."""
+    if spec.mix == Mix.GENERATED:
+        return 0, spec.count if generator_count else 0
     if spec.mix == Mix.CHOICES or not generator_count:
         return min(spec.count, questions), 0
-    if spec.mix == Mix.GENERATED:
-        return 0, spec.count
     choice = min(spec.count - spec.count // 2, questions)
     return choice, spec.count - choice
 
