@@ -139,10 +139,15 @@ class DeckAddForm(forms.Form):
 DIFFICULTY_CHOICES = [(1, _("Basic")), (2, _("Intermediate")), (3, _("Advanced"))]
 
 
+class TopicChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
 class QuizBuildForm(forms.Form):
     """Build a quiz: start it now, or save it as a named set to share."""
 
-    topics = forms.ModelMultipleChoiceField(
+    topics = TopicChoiceField(
         label=_("Topics"), queryset=Topic.objects.order_by("position", "slug"), required=False,
         widget=forms.CheckboxSelectMultiple, help_text=_("None ticked means every topic."),
     )
