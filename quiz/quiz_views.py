@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
@@ -25,7 +25,7 @@ from quiz.services import (
 )
 
 HISTORY_LENGTH = 20
-TIME_UP = "time-up"
+FINISHED_MESSAGE = gettext_lazy("This quiz was submitted: it takes no more answers.")
 
 
 def simulator_url(kind: str, params: dict) -> str | None:
@@ -39,7 +39,12 @@ def simulator_url(kind: str, params: dict) -> str | None:
 def _attempt_for_user(request, pk) -> Attempt:
     """The signed-in user's attempt (anyone else's is a 404), finished first if its time is up."""
     attempt = get_object_or_404(Attempt.objects.select_related("quiz_set"), pk=pk, user=request.user)
-    return attempt_expire_if_due(attempt=attempt, now=timezone.now())
+    if attempt.is_finished:
+        return attempt
+    attempt = attempt_expire_if_due(attempt=attempt, now=timezone.now())
+    if attempt.is_finished:
+        messages.error(request, gettext("Time is up: answers after the deadline are not accepted."))
+    return attempt
 
 
 def _render_list(request, form, *, status=200):
@@ -166,9 +171,9 @@ def _render_take(request, attempt, position, *, status=200, error=""):
     return response
 
 
-def _to_results(request, attempt, *, time_up=False):
-    if time_up:
-        messages.error(request, gettext("Time is up: answers after the deadline are not accepted."))
+def _to_results(request, attempt, *, message=""):
+    if message:
+        messages.error(request, message)
     url = reverse("quiz:attempt-results", args=[attempt.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
@@ -188,7 +193,7 @@ def attempt_take(request, pk):
 def attempt_answer_view(request, pk):
     attempt = _attempt_for_user(request, pk)
     if attempt.is_finished:
-        return _to_results(request, attempt, time_up=attempt.finished_at == attempt.deadline)
+        return _to_results(request, attempt, message=FINISHED_MESSAGE if attempt.finished_at < attempt.deadline else "")
     form = AnswerForm(request.POST)
     if not form.is_valid():
         position = min(form.cleaned_data.get("position") or 1, attempt.total)
@@ -202,8 +207,10 @@ def attempt_answer_view(request, pk):
         return _render_take(request, attempt, position, status=400, error=str(error))
     except (Attempt.DoesNotExist, AttemptItem.DoesNotExist):
         raise Http404("No such question.") from None
-    if outcome.status in (AnswerStatus.EXPIRED, AnswerStatus.FINISHED):
-        return _to_results(request, outcome.attempt, time_up=outcome.status == AnswerStatus.EXPIRED)
+    if outcome.status == AnswerStatus.EXPIRED:
+        return _to_results(request, outcome.attempt, message=gettext("Time is up: answers after the deadline are not accepted."))
+    if outcome.status == AnswerStatus.FINISHED:
+        return _to_results(request, outcome.attempt, message=FINISHED_MESSAGE)
     next_position = position + 1 if position < attempt.total else position
     if not request.htmx:
         return redirect(reverse("quiz:attempt", args=[attempt.pk]) + f"?q={next_position}")

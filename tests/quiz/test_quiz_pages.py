@@ -279,3 +279,23 @@ def test_the_settings_switch_turns_the_review_hand_off_off(client, learner):
                                   "desired_retention": "0.9", "new_per_day": "20", "reviews_per_day": "200"})
     learner.preferences.refresh_from_db()
     assert learner.preferences.quiz_feeds_review is False
+
+
+def test_a_submitted_quiz_takes_no_more_answers_from_a_second_tab(client, learner):
+    make_bank(5)
+    attempt = start(learner)
+    client.post(f"/en/quiz/attempts/{attempt.pk}/finish/")
+    response = client.post(f"/en/quiz/attempts/{attempt.pk}/answer/", {"position": 1, "value": "1"}, follow=True)
+    assert "This quiz was submitted: it takes no more answers." in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_the_page_that_finds_the_time_up_says_so(client, learner):
+    make_bank(5)
+    with time_machine.travel(T0, tick=False):
+        attempt = attempt_start(user=learner, spec=spec(), time_limit_minutes=1)
+    with time_machine.travel(T0 + timedelta(minutes=5), tick=False):
+        response = client.get(take_url(attempt), follow=True)
+    assert "Time is up: answers after the deadline are not accepted." in response.content.decode()
+    chinese = client.get(f"/zh-hans/quiz/attempts/{attempt.pk}/results/").content.decode()
+    assert "时间到" not in chinese  # the message is shown once
