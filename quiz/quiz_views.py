@@ -165,6 +165,9 @@ def _render_take(request, attempt, position, *, status=200, error=""):
         "error": error,
     }
     template = "quiz/take.html#question" if request.htmx else "quiz/take.html"
+    if status == 400 and request.htmx:
+        # 422 swaps the fragment in; django-htmx's debug handler would replace the page on a 400.
+        status = 422
     response = render(request, template, context, status=status)
     if request.htmx and request.method == "POST":
         push_url(response, reverse("quiz:attempt", args=[attempt.pk]) + f"?q={position}")

@@ -299,3 +299,13 @@ def test_the_page_that_finds_the_time_up_says_so(client, learner):
     assert "Time is up: answers after the deadline are not accepted." in response.content.decode()
     chinese = client.get(f"/zh-hans/quiz/attempts/{attempt.pk}/results/").content.decode()
     assert "时间到" not in chinese  # the message is shown once
+
+
+def test_an_htmx_answer_error_comes_back_as_a_fragment_to_swap_in(client, learner):
+    make_bank(5)
+    attempt = start(learner)
+    response = client.post(f"/en/quiz/attempts/{attempt.pk}/answer/", {"position": 2, "value": ""},
+                           headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 422 and "<html" not in html
+    assert "Give an answer first." in html and "Question 2 of 5" in html
