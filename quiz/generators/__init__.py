@@ -10,13 +10,18 @@ This package imports no Django: it is plain Python over `sim.engine`.
 Adding generators for another simulator (e.g. the Service or scheduler simulators):
 
 1. create ``quiz/generators/<module>.py`` (e.g. ``service.py`` or ``scheduler.py``);
-2. in it, decorate one builder function per question with ``@register(...)``: a builder takes a
-   ``random.Random`` and returns a ``Draft`` (engine params, prompts in English and Chinese, the
-   answer read from the engine's result, the unit and tolerance or the options);
-3. add the module name to ``MODULES`` below.
-
-``tests/quiz/test_generators.py`` loops over ``REGISTRY``, so a new generator is checked at once
-(reproducible from its seed, answer equal to the engine's, both languages, a valid simulator query).
+2. import only the engine's public module (``from sim.engine import service``) and decorate one
+   builder per question with ``@register(name=..., engine=service, title_en=..., title_zh=...,
+   difficulty=1..3, topic=<kbase topic slug, e.g. "service-networking" or "scheduling">)``.
+   A builder takes a ``random.Random`` and returns a ``Draft``: the parsed engine params, prompts
+   in English and Chinese, the answer read from ``simulate(params)``'s result, and either a unit
+   (and tolerance) or the options;
+3. add the module name to ``MODULES`` below;
+4. add an independent read of the engine's answer to ``ENGINE_ANSWERS`` in
+   ``tests/quiz/test_generators.py``. That file loops over ``REGISTRY``, so every new generator is
+   checked at once: reproducible from its seed, answer equal to the engine's, both languages, and
+   (``tests/quiz/test_quiz_api.py``) a simulator page, URL name ``sim:<engine.KIND>``, that
+   opens on exactly its parameters.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import importlib
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from types import ModuleType
 
 MODULES = ("rolling", "etcd", "pod")
 MAX_SEED = 2**31 - 1
@@ -65,12 +71,17 @@ class Generator:
     """A registered question builder for one simulator kind."""
 
     name: str
-    kind: str
+    engine: ModuleType = field(repr=False)
     title_en: str
     title_zh: str
     difficulty: int
     topic: str
     build: Callable[[random.Random], Draft] = field(repr=False)
+
+    @property
+    def kind(self) -> str:
+        """The simulator kind, as its engine names it (and as the simulator's URL name is spelled)."""
+        return self.engine.KIND
 
     def to_dict(self) -> dict:
         return {
@@ -119,15 +130,18 @@ class Item:
 REGISTRY: dict[str, Generator] = {}
 
 
-def register(*, name: str, kind: str, title_en: str, title_zh: str, difficulty: int, topic: str):
-    """Register a builder under `name`; `topic` is the knowledge-base topic slug its results count toward."""
+def register(*, name: str, engine: ModuleType, title_en: str, title_zh: str, difficulty: int, topic: str):
+    """Register a builder under `name` for the `engine` module it runs (e.g. `sim.engine.rolling`).
+
+    `topic` is the knowledge-base topic slug its results count toward.
+    """
 
     def decorator(build: Callable[[random.Random], Draft]):
         if name in REGISTRY:
             raise ValueError(f"generator {name!r} is registered twice")
         if difficulty not in (1, 2, 3):
             raise ValueError(f"generator {name!r}: difficulty must be 1, 2 or 3")
-        REGISTRY[name] = Generator(name, kind, title_en, title_zh, difficulty, topic, build)
+        REGISTRY[name] = Generator(name, engine, title_en, title_zh, difficulty, topic, build)
         return build
 
     return decorator

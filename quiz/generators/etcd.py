@@ -13,12 +13,11 @@ from sim.engine import etcd
 
 from . import Draft, pick, register, yes_no
 
-KIND = etcd.KIND
 TOPIC = "architecture"
 
 
 @register(
-    name="etcd-fault-tolerance", kind=KIND, difficulty=1, topic=TOPIC,
+    name="etcd-fault-tolerance", engine=etcd, difficulty=1, topic=TOPIC,
     title_en="How many etcd members may fail", title_zh="etcd 集群可容忍几个成员故障",
 )
 def fault_tolerance(rng: random.Random) -> Draft:
@@ -41,7 +40,7 @@ def fault_tolerance(rng: random.Random) -> Draft:
 
 
 @register(
-    name="etcd-writable-with-members-down", kind=KIND, difficulty=1, topic=TOPIC,
+    name="etcd-writable-with-members-down", engine=etcd, difficulty=1, topic=TOPIC,
     title_en="Can etcd write with members down", title_zh="部分成员宕机时 etcd 能否写入",
 )
 def writable_with_members_down(rng: random.Random) -> Draft:
@@ -70,7 +69,7 @@ def writable_with_members_down(rng: random.Random) -> Draft:
 
 
 @register(
-    name="etcd-leader-stop-recovery", kind=KIND, difficulty=2, topic=TOPIC,
+    name="etcd-leader-stop-recovery", engine=etcd, difficulty=2, topic=TOPIC,
     title_en="Does etcd recover when its leader stops", title_zh="etcd leader 停止后能否恢复",
 )
 def leader_stop_recovery(rng: random.Random) -> Draft:
@@ -107,7 +106,7 @@ def leader_stop_recovery(rng: random.Random) -> Draft:
 
 
 @register(
-    name="etcd-quorum-size", kind=KIND, difficulty=1, topic=TOPIC,
+    name="etcd-quorum-size", engine=etcd, difficulty=1, topic=TOPIC,
     title_en="Votes an etcd candidate needs", title_zh="etcd 候选者需要的票数",
 )
 def quorum_size(rng: random.Random) -> Draft:

@@ -14,7 +14,6 @@ from sim.engine import pod
 
 from . import Draft, Option, pick, register
 
-KIND = pod.KIND
 SECONDS_EN, SECONDS_ZH = "s", "秒"
 ORDINALS_EN = {1: "1st", 2: "2nd", 3: "3rd"}
 
@@ -24,7 +23,7 @@ def _ordinal(number: int) -> str:
 
 
 @register(
-    name="pod-crashloop-restart", kind=KIND, difficulty=2, topic="lifecycle",
+    name="pod-crashloop-restart", engine=pod, difficulty=2, topic="lifecycle",
     title_en="When a crash-looping container restarts", title_zh="崩溃循环的容器何时重启",
 )
 def crashloop_restart(rng: random.Random) -> Draft:
@@ -56,7 +55,7 @@ def crashloop_restart(rng: random.Random) -> Draft:
 
 
 @register(
-    name="pod-liveness-kill", kind=KIND, difficulty=3, topic="probes",
+    name="pod-liveness-kill", engine=pod, difficulty=3, topic="probes",
     title_en="When a liveness probe kills a hung app", title_zh="存活探针何时杀掉卡死的应用",
 )
 def liveness_kill(rng: random.Random) -> Draft:
@@ -91,7 +90,7 @@ def liveness_kill(rng: random.Random) -> Draft:
 
 
 @register(
-    name="pod-ready-at", kind=KIND, difficulty=2, topic="probes",
+    name="pod-ready-at", engine=pod, difficulty=2, topic="probes",
     title_en="When a Pod with a readiness probe becomes Ready", title_zh="带就绪探针的 Pod 何时 Ready",
 )
 def ready_at(rng: random.Random) -> Draft:
@@ -129,7 +128,7 @@ STATUSES = ("Running", "Completed", "Error", "CrashLoopBackOff")
 
 
 @register(
-    name="pod-final-status", kind=KIND, difficulty=1, topic="lifecycle",
+    name="pod-final-status", engine=pod, difficulty=1, topic="lifecycle",
     title_en="The STATUS of a Pod whose container exits", title_zh="容器退出后 Pod 的 STATUS",
 )
 def final_status(rng: random.Random) -> Draft:

@@ -13,7 +13,6 @@ from sim.engine import rolling
 
 from . import Draft, Option, pick, register
 
-KIND = rolling.KIND
 TOPIC = "workloads"
 PODS_EN, PODS_ZH = "Pods", "个 Pod"
 SECONDS_EN, SECONDS_ZH = "s", "秒"
@@ -51,7 +50,7 @@ def _spec(params: rolling.Params) -> tuple[str, str]:
 
 
 @register(
-    name="rolling-max-pods", kind=KIND, difficulty=1, topic=TOPIC,
+    name="rolling-max-pods", engine=rolling, difficulty=1, topic=TOPIC,
     title_en="Most Pods during a rolling update", title_zh="滚动更新期间 Pod 数量的上限",
 )
 def max_pods(rng: random.Random) -> Draft:
@@ -76,7 +75,7 @@ def max_pods(rng: random.Random) -> Draft:
 
 
 @register(
-    name="rolling-min-available", kind=KIND, difficulty=2, topic=TOPIC,
+    name="rolling-min-available", engine=rolling, difficulty=2, topic=TOPIC,
     title_en="Fewest available Pods during a rolling update", title_zh="滚动更新期间最少的可用 Pod",
 )
 def min_available(rng: random.Random) -> Draft:
@@ -105,7 +104,7 @@ def min_available(rng: random.Random) -> Draft:
 
 
 @register(
-    name="rolling-first-sync", kind=KIND, difficulty=2, topic=TOPIC,
+    name="rolling-first-sync", engine=rolling, difficulty=2, topic=TOPIC,
     title_en="The new ReplicaSet's size after the first sync", title_zh="第一次同步后新 ReplicaSet 的规模",
 )
 def first_sync(rng: random.Random) -> Draft:
@@ -129,7 +128,7 @@ def first_sync(rng: random.Random) -> Draft:
 
 
 @register(
-    name="rolling-complete-at", kind=KIND, difficulty=3, topic=TOPIC,
+    name="rolling-complete-at", engine=rolling, difficulty=3, topic=TOPIC,
     title_en="When a rolling update completes", title_zh="滚动更新何时完成",
 )
 def complete_at(rng: random.Random) -> Draft:
@@ -163,7 +162,7 @@ def complete_at(rng: random.Random) -> Draft:
 
 
 @register(
-    name="rolling-broken-image-available", kind=KIND, difficulty=2, topic=TOPIC,
+    name="rolling-broken-image-available", engine=rolling, difficulty=2, topic=TOPIC,
     title_en="Availability when new Pods never become ready", title_zh="新 Pod 始终不就绪时的可用性",
 )
 def broken_image_available(rng: random.Random) -> Draft:

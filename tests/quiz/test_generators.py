@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz import generators
-from sim.engine import etcd, get_engine, pod, rolling
+from sim.engine import etcd, pod, rolling
 
 NAMES = sorted(generators.REGISTRY)
 SEEDS = (0, 1, 7, 42, 2024, generators.MAX_SEED)
@@ -20,7 +20,7 @@ def _prompt_number(item, pattern):
 
 def _rerun(item):
     """The engine's result for the item's parameters, read back from its canonical query as the simulator page does."""
-    engine = get_engine(item.generator.kind)
+    engine = item.generator.engine
     params = engine.parse_params(item.query)
     assert params == item.draft.params
     return engine.simulate(params)
