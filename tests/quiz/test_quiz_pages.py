@@ -190,7 +190,8 @@ def test_results_show_score_time_topics_answers_and_links(client, learner):
     assert "1 / 6" in html and "17%" in html and ">2:05<" in html
     probes = attempt.items.filter(topic__slug="probes").count()
     assert f"Probes</th>\n        <td>1 / {probes} ({round(100 / probes)}%)" in html
-    assert choice.option_text(choice.correct_answer) in html and "Because of" in html
+    right = next(option["en"] for option in choice.options if option["value"] == choice.correct_answer)
+    assert f'<dd class="correct-answer">{right} </dd>' in html and "Because of" in html
     assert f'href="/en/questions/{choice.question.slug}/"' in html or choice.question.get_absolute_url() in html
     assert "/en/sim/" in html and "Open this run in the simulator" in html
     assert "No answer" in html and no_inline_code(html)
