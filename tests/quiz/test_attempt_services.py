@@ -231,3 +231,14 @@ def test_options_are_shuffled_per_attempt():
         orders.add(tuple(option["value"] for option in item.options))
         assert sorted(option["value"] for option in item.options) == ["1", "2", "3"]
     assert len(orders) > 1
+
+
+def test_the_database_holds_one_answer_per_item():
+    from django.db import IntegrityError, transaction
+
+    make_bank(5)
+    item = start(make_user(), now=T0).items.get(position=1)
+    Answer.objects.create(item=item, value="1", is_correct=True, answered_at=T0)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Answer.objects.create(item=item, value="2", is_correct=False, answered_at=T0)
+    assert Answer.objects.count() == 1
