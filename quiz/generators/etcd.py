@@ -87,7 +87,7 @@ def leader_stop_recovery(rng: random.Random) -> Draft:
     writes = summary["writes"]
     stopped = 1 + followers
     also_en = f" and {followers} follower{'s' if followers > 1 else ''}" if followers else ""
-    also_zh = f"和 {followers} 个 follower " if followers else " "
+    also_zh = f" 和 {followers} 个 follower " if followers else " "
     return Draft(
         params=params,
         prompt_en=f"A {members}-member etcd cluster takes 5 writes per second. At {at / 1000:g} s the leader{also_en} "
@@ -96,12 +96,15 @@ def leader_stop_recovery(rng: random.Random) -> Draft:
                   "集群能否选出新 leader 并再次提交写入？",
         answer=answer,
         options=options,
-        explanation_en=f"{members - stopped} of {members} members stay up against a quorum of {summary['quorum']}. "
-                       f"Of {writes['total']} writes, {writes['committed']} were committed and {writes['failed']} "
-                       "failed: writes in flight at the stopped leader time out either way.",
-        explanation_zh=f"{members} 个成员中还剩 {members - stopped} 个，多数派需要 {summary['quorum']} 个。"
-                       f"{writes['total']} 次写入中 {writes['committed']} 次提交、{writes['failed']} 次失败："
-                       "发往已停止 leader 的在途写入无论如何都会超时。",
+        explanation_en=f"{members - stopped} of {members} members stay up against a quorum of {summary['quorum']}"
+                       + (", so they elect a new leader. " if recovered else ", so no leader can be elected. ")
+                       + f"Of {writes['total']} writes in the run, {writes['committed']} were committed and "
+                       f"{writes['failed']} failed (a write fails when it is not committed within etcd's request "
+                       f"timeout of {params.request_timeout_ms / 1000:g} s).",
+        explanation_zh=f"{members} 个成员中还剩 {members - stopped} 个，多数派需要 {summary['quorum']} 个"
+                       + ("，所以能选出新 leader。" if recovered else "，所以选不出 leader。")
+                       + f"这次运行的 {writes['total']} 次写入中 {writes['committed']} 次提交、{writes['failed']} 次失败"
+                       f"（在 etcd 请求超时 {params.request_timeout_ms / 1000:g} 秒内未提交的写入算失败）。",
     )
 
 

@@ -72,6 +72,11 @@ def liveness_kill(rng: random.Random) -> Draft:
     kill = next(row for row in result["terminations"] if row["cause"] == "liveness")
     answer = kill["killing_at"]
     started = next(event["t"] for event in result["events"] if event["type"] == "Started")
+    runs = [run for run in result["probe_runs"] if run["probe"] == "liveness" and run["from"] <= answer]
+    last_success = max((run["to"] for run in runs if run["result"] == "success"), default=None)
+    first_failure = min(run["from"] for run in runs if run["result"] == "failure")
+    passed_en = f"The probe passes up to t={last_success} s; " if last_success is not None else ""
+    passed_zh = f"探针在 t={last_success} 秒之前都成功；" if last_success is not None else ""
     return Draft(
         params=params,
         prompt_en=f"A container starts at t={started} s with a liveness probe (initialDelaySeconds={delay}, "
@@ -82,10 +87,11 @@ def liveness_kill(rng: random.Random) -> Draft:
                   "kubelet 在第几秒（从 Pod 创建算起）杀掉它？",
         answer=answer,
         unit_en=SECONDS_EN, unit_zh=SECONDS_ZH,
-        explanation_en=f"Probes run every {period} s from t={started + delay} s; the first one after the hang times "
-                       f"out, and after {threshold} consecutive failures the kubelet kills the container at t={answer} s.",
-        explanation_zh=f"探针从 t={started + delay} 秒起每 {period} 秒执行一次；卡死后的第一次探测开始超时，"
-                       f"连续失败 {threshold} 次后 kubelet 在 t={answer} 秒杀掉容器。",
+        explanation_en=f"The app hangs at t={started + hang} s. {passed_en}the first probe after the hang fails "
+                       f"(times out) at t={first_failure} s, and at the {_ordinal(threshold)} failure in a row, "
+                       f"t={answer} s, the kubelet kills the container.",
+        explanation_zh=f"应用在 t={started + hang} 秒卡死。{passed_zh}卡死后的第一次探测在 t={first_failure} 秒超时失败，"
+                       f"连续第 {threshold} 次失败时（t={answer} 秒）kubelet 杀掉容器。",
     )
 
 
