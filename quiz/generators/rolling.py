@@ -108,8 +108,9 @@ def min_available(rng: random.Random) -> Draft:
     title_en="The new ReplicaSet's size after the first sync", title_zh="第一次同步后新 ReplicaSet 的规模",
 )
 def first_sync(rng: random.Random) -> Draft:
-    params = _band_params(rng)
-    result = rolling.simulate(params)
+    # With a surge of 0 the new ReplicaSet is created empty and the question would not hold.
+    while (result := rolling.simulate(params := _band_params(rng))).resolved.max_surge == 0:
+        pass
     answer = next(step.scaled_to for step in result.steps if step.replica_set == rolling.NEW_RS_NAME)
     spec, _ = _spec(params)
     return Draft(

@@ -135,3 +135,11 @@ def test_the_generators_package_imports_no_django():
 
     code = "import sys, quiz.generators; assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_first_sync_question_is_only_asked_when_the_new_replicaset_starts_scaled():
+    for seed in range(60):
+        item = generators.generate("rolling-first-sync", seed)
+        first_new = next(step for step in rolling.simulate(item.draft.params).steps
+                         if step.replica_set == rolling.NEW_RS_NAME)
+        assert (first_new.t, first_new.scaled_from) == (0, 0) and first_new.scaled_to > 0
