@@ -7,6 +7,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from quiz.charts import WIDTH
 from quiz.grading import percent
 from quiz.models import Attempt
+from quiz.services import attempts_expire_due
 
 TREND_LENGTH = 20
 
@@ -51,7 +52,8 @@ def trend_chart(scores: list[tuple[str, int]], *, height: int = 140) -> ScoreTre
 
 
 def score_trend(*, user: AbstractBaseUser) -> ScoreTrend:
-    """The last TREND_LENGTH finished attempts, oldest first (one query)."""
+    """The last TREND_LENGTH finished attempts, oldest first; attempts whose time ran out are finished first."""
+    attempts_expire_due(user=user)
     rows = list(
         Attempt.objects.for_user(user).finished().order_by("-finished_at")
         .values_list("finished_at", "score", "total")[:TREND_LENGTH]

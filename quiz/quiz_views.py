@@ -21,7 +21,7 @@ from quiz.models import Answer, Attempt, AttemptItem, QuizSet
 from quiz.quizzes import answer_type
 from quiz.services import (
     AnswerStatus, BadAnswer, NoQuestions, attempt_answer, attempt_expire_if_due, attempt_finish, attempt_flag,
-    attempt_start, quiz_set_create,
+    attempt_start, attempts_expire_due, quiz_set_create,
 )
 
 HISTORY_LENGTH = 20
@@ -48,6 +48,7 @@ def _attempt_for_user(request, pk) -> Attempt:
 
 
 def _render_list(request, form, *, status=200):
+    attempts_expire_due(user=request.user, now=timezone.now())
     sets = (
         QuizSet.objects.filter(owner=request.user).annotate(attempt_count=Count("attempts")).order_by("-created_at")
     )

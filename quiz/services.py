@@ -314,6 +314,15 @@ def attempt_expire_if_due(*, attempt: Attempt, now: datetime | None = None) -> A
     return attempt
 
 
+def attempts_expire_due(*, user: AbstractBaseUser, now: datetime | None = None) -> int:
+    """Finish every attempt of the user whose time ran out (one query when there are none); returns how many."""
+    now = now or timezone.now()
+    due = list(Attempt.objects.filter(user=user, finished_at__isnull=True, deadline__lte=now))
+    for attempt in due:
+        attempt_finish(attempt=attempt, now=now)
+    return len(due)
+
+
 def _feed_review(*, attempt: Attempt, correct_by_item: dict[int, bool], now: datetime) -> None:
     """Rate each multiple-choice question's card: Good if answered correctly, Again otherwise.
 

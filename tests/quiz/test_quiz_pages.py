@@ -226,12 +226,12 @@ def test_the_quiz_list_makes_a_fixed_number_of_queries(client, learner, django_a
         quiz_set_create(owner=learner, name=f"Set {n}", spec=spec(), time_limit_minutes=5,
                         generated_mode=GeneratedMode.FIXED)
         attempt_finish(attempt=start(learner))
-    # session, user; topics for the form; sets with attempt counts; attempts with their sets
-    with django_assert_num_queries(5):
+    # session, user; expired attempts; topics for the form; sets with attempt counts; attempts with their sets
+    with django_assert_num_queries(6):
         client.get("/en/quiz/")
     for n in range(5):
         start(learner)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get("/en/quiz/")
 
 
@@ -310,3 +310,16 @@ def test_an_htmx_answer_error_comes_back_as_a_fragment_to_swap_in(client, learne
     html = response.content.decode()
     assert response.status_code == 422 and "<html" not in html
     assert "Give an answer first." in html and "Question 2 of 5" in html
+
+
+def test_history_finishes_attempts_whose_time_ran_out(client, learner):
+    make_bank(5)
+    with time_machine.travel(T0, tick=False):
+        attempt = attempt_start(user=learner, spec=spec(), time_limit_minutes=1)
+    with time_machine.travel(T0 + timedelta(minutes=3), tick=False):
+        html = client.get("/en/quiz/").content.decode()
+        dashboard = client.get("/en/dashboard/").content.decode()
+    attempt.refresh_from_db()
+    assert attempt.finished_at == T0 + timedelta(minutes=1)
+    assert "0 / 5 (0%)" in html and "Continue" not in html
+    assert dashboard.count('class="trend-point"') == 1
