@@ -30,7 +30,7 @@ class ScoreTrend:
 
     @property
     def polyline(self) -> str:
-        return " ".join(f"{point.x},{point.y}" for point in self.points)
+        return " ".join(f"{point.x:g},{point.y:g}" for point in self.points)
 
     @property
     def latest(self) -> int | None:
