@@ -33,6 +33,7 @@ def test_take_a_one_minute_quiz_answer_with_htmx_and_read_the_results_in_both_la
     log_in(page, "candidate")
     page.click("nav.site-nav >> text=Quizzes")
     page.wait_for_url("**/en/quiz/")
+    assert no_sideways_scroll(page)
     page.fill("input[name=count]", "5")
     page.fill("input[name=time_limit_minutes]", "1")
     page.select_option("select[name=mix]", "choices")
@@ -125,3 +126,42 @@ def test_the_quiz_works_without_javascript(browser, live_server):
         expect(page.locator(".quiz-time")).to_have_text(re.compile(r"^0:0\d$"))
     finally:
         context.close()
+
+
+def test_an_interviewer_shares_a_set_and_sees_the_candidates_attempt(browser, live_server):
+    make_bank(6)
+    make_user("interviewer")
+    make_user("candidate")
+    pages = []
+    try:
+        owner = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 800}).new_page()
+        pages.append(owner)
+        log_in(owner, "interviewer")
+        owner.goto("/en/quiz/")
+        owner.fill("input[name=count]", "5")
+        owner.select_option("select[name=mix]", "both")
+        owner.fill("input[name=name]", "Platform team screen")
+        owner.select_option("select[name=generated_mode]", "fresh")
+        owner.click("button[name=action][value=save]")
+        owner.wait_for_url(re.compile(r"/en/quiz/sets/[\w-]+/$"))
+        share = owner.locator("input.share-link").input_value()
+        assert share.startswith(live_server.url) and no_sideways_scroll(owner)
+
+        candidate = browser.new_context(base_url=live_server.url).new_page()
+        pages.append(candidate)
+        log_in(candidate, "candidate")
+        candidate.goto(share.replace("/en/", "/zh-hans/"))
+        expect(candidate.locator("h1")).to_have_text("Platform team screen")
+        candidate.click("form button[type=submit] >> text=开始这个测验")
+        candidate.wait_for_url(re.compile(r"/zh-hans/quiz/attempts/\d+/$"))
+        candidate.click("text=交卷")
+        candidate.wait_for_url(re.compile(r"/results/$"))
+        expect(candidate.locator(".quiz-score")).to_have_text("0 / 5")
+
+        owner.reload()
+        expect(owner.locator(".attempt-table")).to_contain_text("candidate")
+        expect(owner.locator(".attempt-table")).to_contain_text("0 / 5 (0%)")
+        assert no_sideways_scroll(owner)
+    finally:
+        for page in pages:
+            page.context.close()
