@@ -348,6 +348,12 @@ class AttemptItem(models.Model):
     def explanation(self):
         return self.explanation_zh if is_zh() else self.explanation_en
 
+    def tolerance_text(self):
+        """The accepted margin as shown next to the answer box ("1" for ±1 s), or "" for exact answers."""
+        if not self.tolerance:
+            return ""
+        return f"{self.tolerance:g}"
+
     def localized_options(self):
         key = "zh" if is_zh() else "en"
         return [{"value": option["value"], "text": option[key]} for option in self.options]

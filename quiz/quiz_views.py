@@ -156,6 +156,8 @@ def _render_take(request, attempt, position, *, status=200, error=""):
         "answer_text": item.option_text(answered[position]) if position in answered else "",
         "nav": [{"position": i.position, "answered": i.position in answered, "flagged": i.flagged} for i in items],
         "answered_count": len(answered),
+        "unanswered": attempt.total - len(answered),
+        "flagged": sum(1 for i in items if i.flagged),
         "position": position,
         "previous": position - 1 if position > 1 else None,
         "next": position + 1 if position < attempt.total else None,

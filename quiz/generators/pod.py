@@ -87,6 +87,8 @@ def liveness_kill(rng: random.Random) -> Draft:
                   "kubelet 在第几秒（从 Pod 创建算起）杀掉它？",
         answer=answer,
         unit_en=SECONDS_EN, unit_zh=SECONDS_ZH,
+        # The kill comes when the failing probe times out (timeoutSeconds=1 after it starts): either second counts.
+        tolerance=1,
         explanation_en=f"The app hangs at t={started + hang} s. {passed_en}the first probe after the hang fails "
                        f"(times out) at t={first_failure} s, and at the {_ordinal(threshold)} failure in a row, "
                        f"t={answer} s, the kubelet kills the container.",

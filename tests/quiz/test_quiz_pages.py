@@ -323,3 +323,28 @@ def test_history_finishes_attempts_whose_time_ran_out(client, learner):
     assert attempt.finished_at == T0 + timedelta(minutes=1)
     assert "0 / 5 (0%)" in html and "Continue" not in html
     assert dashboard.count('class="trend-point"') == 1
+
+
+def test_the_page_counts_unanswered_and_flagged_questions_before_submitting(client, learner):
+    make_bank(5)
+    attempt = start(learner)
+    item = attempt.items.get(position=1)
+    client.post(f"/en/quiz/attempts/{attempt.pk}/answer/", {"position": 1, "value": right_value(item)})
+    client.post(f"/en/quiz/attempts/{attempt.pk}/flag/", {"position": 3, "flagged": "on"})
+    html = client.get(take_url(attempt, 2)).content.decode()
+    assert "4 questions are still unanswered; unanswered questions count as wrong." in html
+    assert "1 is flagged." in html
+
+
+def test_a_numeric_answer_within_the_tolerance_counts_as_right(client, learner):
+    from tests.quiz.helpers import make_topic
+
+    make_bank(1)
+    attempt = start(learner, topics=[make_topic("probes")], mix=Mix.GENERATED, low=3, high=3)
+    item = attempt.items.get(position=1)
+    assert item.generator == "pod-liveness-kill" and item.tolerance == 1
+    html = client.get(take_url(attempt, 1)).content.decode()
+    assert "Answers within ±1 s count as right." in html
+    assert "与正确答案相差不超过 ±1 秒 即算答对。" in client.get(take_url(attempt, 1).replace("/en/", "/zh-hans/")).content.decode()
+    client.post(f"/en/quiz/attempts/{attempt.pk}/answer/", {"position": 1, "value": str(int(item.correct_answer) - 1)})
+    assert Answer.objects.get().is_correct
