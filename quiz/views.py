@@ -13,7 +13,6 @@ from quiz.forms import DeckAddForm, PreferencesForm, RatingForm, UndoForm, to_ep
 from quiz.language import remember_language
 from quiz.models import Card, Rating
 from quiz.queue import review_queue
-from quiz.quiz_stats import score_trend
 from quiz.scheduling import interval_label, preview
 from quiz.services import deck_add_all, deck_add_topic, preferences_ensure, review_record, review_undo
 from quiz.stats import dashboard_figures
@@ -116,8 +115,7 @@ def dashboard(request):
     preferences = preferences_ensure(user=request.user)
     figures = dashboard_figures(user=request.user, preferences=preferences, now=timezone.now())
     with timezone.override(preferences.zone):
-        return render(request, "quiz/dashboard.html",
-                      {"figures": figures, "preferences": preferences, "quiz_trend": score_trend(user=request.user)})
+        return render(request, "quiz/dashboard.html", {"figures": figures, "preferences": preferences})
 
 
 @login_required
