@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from quiz import generators
-from quiz.forms import GenerateQueryForm
+from quiz.quiz_forms import GenerateQueryForm
 from quiz.quiz_views import simulator_url
 
 

@@ -15,7 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from kbase.models import is_zh
 from quiz import generators
-from quiz.forms import AnswerForm, FlagForm, QuizBuildForm
+from quiz.quiz_forms import AnswerForm, FlagForm, QuizBuildForm
 from quiz.grading import by_topic
 from quiz.models import Answer, Attempt, AttemptItem, QuizSet
 from quiz.quizzes import answer_type

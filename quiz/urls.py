@@ -5,13 +5,6 @@ from quiz import quiz_views, views
 app_name = "quiz"
 
 urlpatterns = [
-    path("review/", views.review, name="review"),
-    path("review/rate/", views.review_rate, name="review-rate"),
-    path("review/undo/", views.review_undo_view, name="review-undo"),
-    path("dashboard/", views.dashboard, name="dashboard"),
-    path("deck/", views.deck, name="deck"),
-    path("deck/add/", views.deck_add, name="deck-add"),
-    path("settings/", views.preferences, name="settings"),
     path("quiz/", quiz_views.quiz_list, name="quiz-list"),
     path("quiz/build/", quiz_views.quiz_build, name="quiz-build"),
     path("quiz/sets/<slug:token>/", quiz_views.quiz_set_detail, name="quiz-set"),
@@ -21,4 +14,11 @@ urlpatterns = [
     path("quiz/attempts/<int:pk>/flag/", quiz_views.attempt_flag_view, name="attempt-flag"),
     path("quiz/attempts/<int:pk>/finish/", quiz_views.attempt_finish_view, name="attempt-finish"),
     path("quiz/attempts/<int:pk>/results/", quiz_views.attempt_results, name="attempt-results"),
+    path("review/", views.review, name="review"),
+    path("review/rate/", views.review_rate, name="review-rate"),
+    path("review/undo/", views.review_undo_view, name="review-undo"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("deck/", views.deck, name="deck"),
+    path("deck/add/", views.deck_add, name="deck-add"),
+    path("settings/", views.preferences, name="settings"),
 ]
