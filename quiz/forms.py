@@ -127,3 +127,4 @@ class DeckAddForm(forms.Form):
         if not cleaned.get("topic") and not cleaned.get("everything"):
             raise forms.ValidationError(_("Choose a topic or everything."))
         return cleaned
+
