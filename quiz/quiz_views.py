@@ -141,7 +141,7 @@ def _position(raw, attempt, answered) -> int:
     return position
 
 
-def _render_take(request, attempt, position, *, status=200, error=""):
+def _render_take(request, attempt, position, *, status=200, error="", notice=""):
     items = list(attempt.items.all())
     answered = dict(Answer.objects.filter(item__attempt=attempt).values_list("item__position", "value"))
     item = items[position - 1]
@@ -166,6 +166,7 @@ def _render_take(request, attempt, position, *, status=200, error=""):
         "deadline_ms": int(attempt.deadline.timestamp() * 1000),
         "now_ms": int(now.timestamp() * 1000),
         "error": error,
+        "notice": notice,
     }
     template = "quiz/take.html#question" if request.htmx else "quiz/take.html"
     if status == 400 and request.htmx:
@@ -217,6 +218,12 @@ def attempt_answer_view(request, pk):
         return _to_results(request, outcome.attempt, message=gettext("Time is up: answers after the deadline are not accepted."))
     if outcome.status == AnswerStatus.FINISHED:
         return _to_results(request, outcome.attempt, message=FINISHED_MESSAGE)
+    if outcome.status == AnswerStatus.DUPLICATE:
+        note = gettext("This question was already answered (in another tab?); the first answer counts.")
+        if not request.htmx:
+            messages.info(request, note)
+            return redirect(reverse("quiz:attempt", args=[attempt.pk]) + f"?q={position}")
+        return _render_take(request, attempt, position, notice=note)
     next_position = position + 1 if position < attempt.total else position
     if not request.htmx:
         return redirect(reverse("quiz:attempt", args=[attempt.pk]) + f"?q={next_position}")

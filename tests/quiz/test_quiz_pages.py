@@ -89,8 +89,15 @@ def test_answering_moves_on_without_javascript_and_stores_one_answer(client, lea
     item = attempt.items.get(position=1)
     response = client.post(f"/en/quiz/attempts/{attempt.pk}/answer/", {"position": 1, "value": right_value(item)})
     assert response.status_code == 302 and response["Location"] == take_url(attempt, 2)
-    client.post(f"/en/quiz/attempts/{attempt.pk}/answer/", {"position": 1, "value": wrong_value(item)})
+    again = client.post(f"/en/quiz/attempts/{attempt.pk}/answer/", {"position": 1, "value": wrong_value(item)},
+                        follow=True)
     assert list(Answer.objects.values_list("value", flat=True)) == [right_value(item)]
+    assert again.redirect_chain[-1][0] == take_url(attempt, 1)
+    assert "This question was already answered (in another tab?); the first answer counts." in again.content.decode()
+    second_tab = client.post(f"/zh-hans/quiz/attempts/{attempt.pk}/answer/", {"position": 1, "value": right_value(item)},
+                             headers={"HX-Request": "true"})
+    assert "这道题已经作答过" in second_tab.content.decode() and "<html" not in second_tab.content.decode()
+    assert Answer.objects.count() == 1
     html = client.get(take_url(attempt, 1)).content.decode()
     assert "Your answer:" in html and "(answers are final)" in html
 
