@@ -5,6 +5,8 @@
    an engine. Target: median under 200 ms.
 3. Starting a 50-question attempt end to end (`attempt_start`: half multiple choice from the real
    content, half generated, items written in one transaction). Target: median under 200 ms.
+4. For information: finishing a 50-question multiple-choice attempt, which rates each question's
+   review card through `review_record`.
 
 Run: .venv/bin/python bench/bench_quiz.py
 """
@@ -84,6 +86,15 @@ def main():
                    for seed in range(RUNS)]
         print(f"3. start a 50-question mixed attempt ({RUNS} runs): {summary(samples)}")
         start_median = statistics.median(samples)
+
+        from django.utils import timezone
+
+        from quiz.services import attempt_finish
+
+        choices_only = QuizSpec(topics=(), count=50, difficulty_min=1, difficulty_max=3, mix=Mix.CHOICES)
+        attempts = [attempt_start(user=user, spec=choices_only, time_limit_minutes=60, seed=1000 + n) for n in range(10)]
+        samples = [timed(lambda attempt=attempt: attempt_finish(attempt=attempt, now=timezone.now())) for attempt in attempts]
+        print(f"4. finish a 50-question multiple-choice attempt, rating every card (10 runs): {summary(samples)}")
 
         print(f"\ntarget: median under {TARGET_MS:.0f} ms -> plan {'OK' if planned_median < TARGET_MS else 'MISSED'}, "
               f"start {'OK' if start_median < TARGET_MS else 'MISSED'}")
