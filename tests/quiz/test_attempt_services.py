@@ -2,7 +2,10 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from kbase.models import Question
 from quiz.models import Answer, Attempt, Card, GeneratedMode, ItemKind, Mix, Rating, ReviewLog
 from quiz.quizzes import plan
 from quiz.services import (
@@ -242,3 +245,24 @@ def test_the_database_holds_one_answer_per_item():
     with pytest.raises(IntegrityError), transaction.atomic():
         Answer.objects.create(item=item, value="2", is_correct=False, answered_at=T0)
     assert Answer.objects.count() == 1
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plan_=st.lists(st.sampled_from(["right", "wrong", "skip"]), min_size=6, max_size=6), seed=st.integers(0, 999))
+def test_the_score_is_the_number_of_right_answers_and_topics_add_up(django_user_model, plan_, seed):
+    from quiz.grading import by_topic
+
+    if not Question.objects.exists():  # hypothesis runs every example in the same test transaction
+        make_bank(4)
+    user = django_user_model.objects.create_user(f"h{django_user_model.objects.count()}")
+    attempt = start(user, now=T0, count=6, mix=Mix.BOTH, seed=seed)
+    items = list(attempt.items.select_related("topic"))
+    for item, choice in zip(items, plan_, strict=True):
+        if choice != "skip":
+            value = right_value(item) if choice == "right" else wrong_value(item)
+            attempt_answer(user=user, attempt_id=attempt.pk, position=item.position, value=value, now=T0)
+    finished = attempt_finish(attempt=attempt, now=T0 + timedelta(minutes=1))
+    assert finished.score == plan_.count("right") and finished.total == 6
+    answered = dict(Answer.objects.filter(item__attempt=attempt).values_list("item_id", "is_correct"))
+    topics = by_topic((item.topic.slug if item.topic else "", "", answered.get(item.pk, False)) for item in items)
+    assert sum(t.correct for t in topics) == finished.score and sum(t.total for t in topics) == 6
