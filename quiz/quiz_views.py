@@ -15,10 +15,10 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from kbase.models import is_zh
 from quiz import generators
-from quiz.quiz_forms import AnswerForm, FlagForm, QuizBuildForm
 from quiz.grading import by_topic
 from quiz.models import Answer, Attempt, AttemptItem, QuizSet
-from quiz.quizzes import answer_type
+from quiz.quiz_forms import AnswerForm, FlagForm, QuizBuildForm
+from quiz.quizzes import answer_type, available
 from quiz.services import (
     AnswerStatus, BadAnswer, NoQuestions, attempt_answer, attempt_expire_if_due, attempt_finish, attempt_flag,
     attempt_start, attempts_expire_due, quiz_set_create,
@@ -70,6 +70,9 @@ def quiz_build(request):
     if not form.is_valid():
         return _render_list(request, form, status=400)
     data = form.cleaned_data
+    if not available(form.spec()):
+        form.add_error(None, gettext("No questions match these topics and difficulties; choose more."))
+        return _render_list(request, form, status=400)
     if data["action"] == "save":
         quiz_set = quiz_set_create(owner=request.user, name=data["name"].strip(), spec=form.spec(),
                                    time_limit_minutes=data["time_limit_minutes"], generated_mode=data["generated_mode"])

@@ -63,6 +63,13 @@ def split(spec: QuizSpec, *, questions: int, generator_count: int) -> tuple[int,
     return choice, spec.count - choice
 
 
+def available(spec: QuizSpec) -> int:
+    """How many items a quiz of this spec would have (two cheap queries' worth; no engine runs)."""
+    choice, generated = split(spec, questions=len(_candidate_question_ids(spec)),
+                              generator_count=len(_candidate_generators(spec)))
+    return choice + generated
+
+
 def plan(spec: QuizSpec, *, selection_seed: int, generation_seed: int, shuffle_seed: int) -> list[PlannedItem]:
     """The attempt's items in order; an empty list when nothing matches."""
     question_ids = _candidate_question_ids(spec)

@@ -68,7 +68,9 @@ def test_a_quiz_with_nothing_to_ask_says_so(client, learner):
     response = client.post("/en/quiz/build/", BUILD)
     assert response.status_code == 400
     assert "No questions match these topics and difficulties" in response.content.decode()
-    assert not Attempt.objects.exists()
+    saving = client.post("/zh-hans/quiz/build/", {**BUILD, "action": "save", "name": "Empty"})
+    assert saving.status_code == 400 and "没有符合这些主题和难度的题目" in saving.content.decode()
+    assert not Attempt.objects.exists() and not QuizSet.objects.exists()
 
 
 def test_save_makes_a_named_set_with_a_share_link(client, learner):
