@@ -26,6 +26,8 @@ from quiz.services import (
 
 HISTORY_LENGTH = 20
 FINISHED_MESSAGE = gettext_lazy("This quiz was submitted: it takes no more answers.")
+TIME_UP_MESSAGE = gettext_lazy("Time is up: answers after the deadline are not accepted.")
+DUPLICATE_MESSAGE = gettext_lazy("This question was already answered (in another tab?); the first answer counts.")
 
 
 def simulator_url(kind: str, params: dict) -> str | None:
@@ -37,14 +39,25 @@ def simulator_url(kind: str, params: dict) -> str | None:
 
 
 def _attempt_for_user(request, pk) -> Attempt:
-    """The signed-in user's attempt (anyone else's is a 404), finished first if its time is up."""
+    """The signed-in user's attempt (anyone else's is a 404), finished first if its time is up.
+
+    The request that finds the time up says so, once.
+    """
     attempt = get_object_or_404(Attempt.objects.select_related("quiz_set"), pk=pk, user=request.user)
     if attempt.is_finished:
         return attempt
     attempt = attempt_expire_if_due(attempt=attempt, now=timezone.now())
     if attempt.is_finished:
-        messages.error(request, gettext("Time is up: answers after the deadline are not accepted."))
+        messages.error(request, TIME_UP_MESSAGE)
+        attempt.just_expired = True
     return attempt
+
+
+def _late_answer_message(attempt) -> str:
+    """Why a finished attempt refuses an answer, unless this request already said so."""
+    if getattr(attempt, "just_expired", False):
+        return ""
+    return FINISHED_MESSAGE if attempt.finished_at < attempt.deadline else TIME_UP_MESSAGE
 
 
 def _render_list(request, form, *, status=200):
@@ -86,7 +99,7 @@ def quiz_build(request):
     return redirect("quiz:attempt", pk=attempt.pk)
 
 
-def _set_rows(quiz_set, attempts):
+def _set_rows(attempts):
     """Each attempt with its per-topic scores: one query for every item of every attempt."""
     zh = is_zh()
     by_attempt = {attempt.pk: [] for attempt in attempts}
@@ -113,7 +126,7 @@ def quiz_set_detail(request, token):
         "quiz_set": quiz_set,
         "topics": list(quiz_set.topics.all()),
         "is_owner": is_owner,
-        "rows": _set_rows(quiz_set, list(attempts)),
+        "rows": _set_rows(list(attempts)),
         "share_url": request.build_absolute_uri(quiz_set.get_absolute_url()),
     }
     return render(request, "quiz/quiz_set.html", context)
@@ -203,7 +216,7 @@ def attempt_take(request, pk):
 def attempt_answer_view(request, pk):
     attempt = _attempt_for_user(request, pk)
     if attempt.is_finished:
-        return _to_results(request, attempt, message=FINISHED_MESSAGE if attempt.finished_at < attempt.deadline else "")
+        return _to_results(request, attempt, message=_late_answer_message(attempt))
     form = AnswerForm(request.POST)
     if not form.is_valid():
         position = min(form.cleaned_data.get("position") or 1, attempt.total)
@@ -217,16 +230,19 @@ def attempt_answer_view(request, pk):
         return _render_take(request, attempt, position, status=400, error=str(error))
     except (Attempt.DoesNotExist, AttemptItem.DoesNotExist):
         raise Http404("No such question.") from None
-    if outcome.status == AnswerStatus.EXPIRED:
-        return _to_results(request, outcome.attempt, message=gettext("Time is up: answers after the deadline are not accepted."))
-    if outcome.status == AnswerStatus.FINISHED:
-        return _to_results(request, outcome.attempt, message=FINISHED_MESSAGE)
+    return _after_answer(request, attempt, position, outcome)
+
+
+def _after_answer(request, attempt, position, outcome):
+    """Results once time is up; the same question again after a repeat; otherwise the next question."""
+    if outcome.status in (AnswerStatus.EXPIRED, AnswerStatus.FINISHED):
+        message = TIME_UP_MESSAGE if outcome.status == AnswerStatus.EXPIRED else FINISHED_MESSAGE
+        return _to_results(request, outcome.attempt, message=message)
     if outcome.status == AnswerStatus.DUPLICATE:
-        note = gettext("This question was already answered (in another tab?); the first answer counts.")
         if not request.htmx:
-            messages.info(request, note)
+            messages.info(request, DUPLICATE_MESSAGE)
             return redirect(reverse("quiz:attempt", args=[attempt.pk]) + f"?q={position}")
-        return _render_take(request, attempt, position, notice=note)
+        return _render_take(request, attempt, position, notice=DUPLICATE_MESSAGE)
     next_position = position + 1 if position < attempt.total else position
     if not request.htmx:
         return redirect(reverse("quiz:attempt", args=[attempt.pk]) + f"?q={next_position}")

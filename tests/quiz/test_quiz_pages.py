@@ -357,3 +357,15 @@ def test_a_numeric_answer_within_the_tolerance_counts_as_right(client, learner):
     assert "与正确答案相差不超过 ±1 秒 即算答对。" in client.get(take_url(attempt, 1).replace("/en/", "/zh-hans/")).content.decode()
     client.post(f"/en/quiz/attempts/{attempt.pk}/answer/", {"position": 1, "value": str(int(item.correct_answer) - 1)})
     assert Answer.objects.get().is_correct
+
+
+def test_an_answer_to_an_attempt_that_ran_out_earlier_says_time_is_up(client, learner):
+    make_bank(5)
+    with time_machine.travel(T0, tick=False):
+        attempt = attempt_start(user=learner, spec=spec(), time_limit_minutes=1)
+    with time_machine.travel(T0 + timedelta(minutes=2), tick=False):
+        client.get("/en/quiz/")  # finishes it quietly
+        response = client.post(f"/en/quiz/attempts/{attempt.pk}/answer/", {"position": 1, "value": "1"}, follow=True)
+    html = response.content.decode()
+    assert html.count("Time is up: answers after the deadline are not accepted.") == 1
+    assert not Answer.objects.exists()
