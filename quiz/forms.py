@@ -94,8 +94,11 @@ class PreferencesForm(forms.ModelForm):
 
     class Meta:
         model = Preferences
-        fields = ["language", "time_zone", "day_start_hour", "desired_retention", "new_per_day", "reviews_per_day"]
-        labels = {"language": _("Interface language")}
+        fields = [
+            "language", "time_zone", "day_start_hour", "desired_retention", "new_per_day", "reviews_per_day",
+            "quiz_feeds_review",
+        ]
+        labels = {"language": _("Interface language"), "quiz_feeds_review": _("Quiz results feed review")}
 
 
 class RatingForm(forms.Form):

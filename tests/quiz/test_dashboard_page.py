@@ -115,8 +115,8 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num
     user = make_user()
     client.force_login(user)
     # session, user, preferences; due counts, today's logs, new cards; daily counts, forecast;
-    # retention (per-card counts, card->question, question->topic, topics); cards by state
-    with django_assert_num_queries(13):
+    # retention (per-card counts, card->question, question->topic, topics); cards by state; expired quizzes, quiz scores
+    with django_assert_num_queries(15):
         client.get(DASHBOARD)
     topic = make_topic("many")
     today = timezone.now().date()
@@ -124,5 +124,5 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num
         card = make_card(user, make_question(f"many-{n}", topic=topic), state=State.REVIEW, stability=5.0,
                          difficulty=5.0, reps=2, last_review=timezone.now(), due=timezone.now() + timedelta(days=n))
         make_log(card, day=today - timedelta(days=n))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         client.get(DASHBOARD)
