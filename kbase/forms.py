@@ -77,6 +77,12 @@ class QuestionAdminForm(forms.ModelForm):
     class Meta:
         model = Question
         exclude = ["sims"]
+        widgets = {
+            **{name: forms.Textarea(attrs={"rows": 2, "cols": 40}) for name in (
+                "question_en", "question_zh", "prompt_en", "prompt_zh")},
+            **{name: forms.Textarea(attrs={"rows": 20, "cols": 40}) for name in ("answer_en", "answer_zh")},
+            **{name: forms.Textarea(attrs={"rows": 5, "cols": 40}) for name in ("explanation_en", "explanation_zh")},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
