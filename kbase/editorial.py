@@ -49,18 +49,29 @@ def language_texts(source):
 
 
 def stamp_language_changes(question, before, now=None):
-    """Set question.lang_changed[field][lang] to now for every text that differs from ``before``.
+    """Record in question.lang_changed when each language of each text last changed.
 
     ``before`` is language_texts() of the stored version, or None for a new question.
+    Changing only the language that was behind catches it up (both get the new time);
+    changing only the language that was current leaves the other one behind (stale).
     """
     now = (now or timezone.now()).isoformat()
     before = before or {}
     after = language_texts(question)
     stamps = {name: dict(value) for name, value in (question.lang_changed or {}).items() if name in after}
     for name, texts in after.items():
-        for lang in LANGS:
-            if texts[lang] != before.get(name, {}).get(lang, ""):
-                stamps.setdefault(name, {})[lang] = now
+        changed = [lang for lang in LANGS if texts[lang] != before.get(name, {}).get(lang, "")]
+        if not changed:
+            continue
+        field_stamps = stamps.setdefault(name, {})
+        if len(changed) == 1:
+            (lang,) = changed
+            other = "zh" if lang == "en" else "en"
+            mine, theirs = _parse(field_stamps.get(lang)), _parse(field_stamps.get(other))
+            if mine and theirs and mine < theirs:
+                changed = list(LANGS)
+        for lang in changed:
+            field_stamps[lang] = now
     question.lang_changed = stamps
 
 

@@ -63,6 +63,10 @@ def preset_initial(sims):
     return initial
 
 
+TEXT_FIELDS = [f"{name}_{lang}" for name in ("question", "answer", "prompt", "explanation") for lang in ("en", "zh")]
+MARKDOWN_FIELDS = {"answer_en", "answer_zh", "explanation_en", "explanation_zh"}
+
+
 class QuestionAdminForm(forms.ModelForm):
     """Admin edits obey the same rules as the content importer.
 
@@ -97,10 +101,22 @@ class QuestionAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name in TEXT_FIELDS:
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = self._as_in_files(name, cleaned[name])
         if not self.sim_formset.is_valid():
             raise forms.ValidationError(_("Correct the simulator presets below."))
         self.instance.sims = self.presets()
         return cleaned
+
+    def _as_in_files(self, name, text):
+        """Browsers send CRLF and the form strips the final newline; the YAML files keep
+        Markdown as block scalars ending in one newline, so an edit changes only what was typed."""
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        stored = getattr(self.instance, name, "") or ""
+        if name in MARKDOWN_FIELDS and text and ("\n" in text or stored.endswith("\n")):
+            text = text.rstrip("\n") + "\n"
+        return text
 
     @property
     def changed_data(self):

@@ -137,3 +137,12 @@ def test_staff_without_the_publish_permission_get_no_publish_actions(client, dja
     html = client.get("/en/admin/kbase/question/").content.decode()
     assert 'value="unpublish"' not in html
     assert reversion.is_registered(Question)
+
+
+def test_browser_line_endings_become_the_files_newlines(editor_client):
+    question = make_question("alpha", answer_en="Line one.\n", question_en="Q?")
+    edit = admin_form_data(question, answer_en="Line one.\r\n\r\nLine two.", question_en="Q\r\nagain?")
+    assert editor_client.post(change_url(question), edit).status_code == 302
+    question.refresh_from_db()
+    assert question.answer_en == "Line one.\n\nLine two.\n"
+    assert question.question_en == "Q\nagain?"
