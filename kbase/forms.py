@@ -15,7 +15,7 @@ class SimPresetForm(forms.Form):
     """One simulator preset; its params pass the engine's own validation, errors shown on the params field."""
 
     kind = forms.ChoiceField(label=_lazy("simulator"), choices=[("", "---------"), *((k, k) for k in SIM_KINDS)])
-    params = forms.JSONField(label=_lazy("parameters (JSON)"), required=False,
+    params = forms.JSONField(label=_lazy("parameters (JSON)"), required=False, initial=dict,
                              widget=forms.Textarea(attrs={"rows": 3, "cols": 40}))
     caption_en = forms.CharField(label=_lazy("caption (English)"), widget=forms.Textarea(attrs={"rows": 3, "cols": 40}))
     caption_zh = forms.CharField(label=_lazy("caption (Chinese)"), widget=forms.Textarea(attrs={"rows": 3, "cols": 40}))
@@ -86,6 +86,7 @@ class QuestionAdminForm(forms.ModelForm):
                 "question_en", "question_zh", "prompt_en", "prompt_zh")},
             **{name: forms.Textarea(attrs={"rows": 20, "cols": 40}) for name in ("answer_en", "answer_zh")},
             **{name: forms.Textarea(attrs={"rows": 5, "cols": 40}) for name in ("explanation_en", "explanation_zh")},
+            **{name: forms.Textarea(attrs={"rows": 2, "cols": 60}) for name in ("tags", "see_also", "references")},
         }
 
     def __init__(self, *args, **kwargs):
