@@ -146,3 +146,14 @@ def test_browser_line_endings_become_the_files_newlines(editor_client):
     question.refresh_from_db()
     assert question.answer_en == "Line one.\n\nLine two.\n"
     assert question.question_en == "Q\nagain?"
+
+
+def test_the_question_list_costs_the_same_queries_for_3_or_12_questions(editor_client, django_assert_num_queries):
+    for index in range(3):
+        make_question(f"q{index}")
+    with django_assert_num_queries(10) as three:  # session, user, permissions, counts, page, filters
+        editor_client.get("/en/admin/kbase/question/")
+    for index in range(3, 12):
+        make_question(f"q{index}")
+    with django_assert_num_queries(len(three.captured_queries)):
+        editor_client.get("/en/admin/kbase/question/")

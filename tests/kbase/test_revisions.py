@@ -121,3 +121,13 @@ def test_a_revision_of_another_question_is_not_found(editor_client):
     other = versions(beta)[0]
     assert editor_client.get(f"/en/admin/kbase/question/{alpha.pk}/revisions/{other.pk}/").status_code == 404
     assert editor_client.post(f"/en/admin/kbase/question/{alpha.pk}/revisions/{other.pk}/").status_code == 404
+
+
+def test_the_diff_escapes_whatever_the_text_holds(editor_client):
+    question = make_question("alpha")
+    edit(editor_client, question, answer_en="Safe.")
+    edit(editor_client, question, answer_en='<script>alert(1)</script><img src=x onerror="alert(2)">')
+    newest = versions(question)[0]
+    html = editor_client.get(f"/en/admin/kbase/question/{question.pk}/revisions/{newest.pk}/").content.decode()
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;" in html
