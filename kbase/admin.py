@@ -170,7 +170,8 @@ class QuestionAdmin(RevisionsMixin, VersionAdmin):
     form = QuestionAdminForm
     change_form_template = "admin/kbase/question/change_form.html"
     list_display = ["number", "slug", "question_en", "topic", "difficulty", "is_published", "has_unexported_edits"]
-    list_filter = ["topic", "difficulty", HasSimulatorFilter, TranslationFilter, "is_published", "has_unexported_edits"]
+    list_filter = ["topic", "difficulty", HasSimulatorFilter, TranslationFilter, "is_published", "has_unexported_edits",
+                   "checked_kubernetes"]
     list_select_related = ["topic"]
     search_fields = ["slug", "question_en", "question_zh", "answer_en", "answer_zh"]
     readonly_fields = ["has_unexported_edits", "updated_at"]
@@ -182,7 +183,8 @@ class QuestionAdmin(RevisionsMixin, VersionAdmin):
             ("question_en", "question_zh"), ("answer_en", "answer_zh"), ("prompt_en", "prompt_zh"),
             ("explanation_en", "explanation_zh"),
         ]}),
-        (None, {"fields": ["see_also", "references", "has_unexported_edits", "updated_at", "revision_comment"]}),
+        (None, {"fields": ["see_also", "references", "checked_kubernetes", "checked_date",
+                           "has_unexported_edits", "updated_at", "revision_comment"]}),
     ]
 
     def get_urls(self):

@@ -3,12 +3,14 @@
 Validation collects every problem as ``file:line: reason`` before anything is written.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from kbase.manifest_lint import lint_markdown
 from sim.engine import KINDS as SIM_KINDS
 from sim.engine import ParamError, get_engine
 from sim.engine import validate as validate_sim_params
@@ -20,8 +22,9 @@ LANGS = ("en", "zh")
 QUESTION_KEYS = {
     "number": True, "slug": True, "topic": True, "difficulty": True, "tags": False, "question": True,
     "answer": True, "prompt": False, "choices": False, "explanation": False, "sims": False,
-    "see_also": False, "references": False,
+    "see_also": False, "references": False, "checked": False,
 }
+KUBERNETES_MINOR_RE = re.compile(r"^1\.\d{1,2}$")
 KEY_ORDER = list(QUESTION_KEYS)
 
 
@@ -76,6 +79,7 @@ class QuestionRecord:
     sims: list = field(default_factory=list)
     see_also: list = field(default_factory=list)
     references: list = field(default_factory=list)
+    checked: dict = field(default_factory=dict)
     lines: dict = field(default_factory=dict)
 
 
@@ -206,13 +210,44 @@ def _validate_question(data, path, display, topic_slugs, problems):
     sims = _validate_sims(data, display, problems)
     see_also = _string_list(data, "see_also", display, problems, SLUG_RE, "slugs")
     references = _string_list(data, "references", display, problems, URL_RE, "URLs")
+    checked = _validate_checked(data, display, problems)
+    _lint_answer(data, answer, display, problems)
     if slug is None or number is None:
         return None
     return QuestionRecord(
         path=display, slug=slug, number=number, topic=topic, difficulty=difficulty, tags=tags,
         question=question, answer=answer, prompt=prompt, choices=choices, explanation=explanation,
-        sims=sims, see_also=see_also, references=references, lines=dict(data.key_lines or {}),
+        sims=sims, see_also=see_also, references=references, checked=checked, lines=dict(data.key_lines or {}),
     )
+
+
+def _validate_checked(data, display, problems):
+    """``checked: {kubernetes: "1.37", date: 2026-12-05}``: the release an answer was last checked against."""
+    value = data.get("checked")
+    if value is None:
+        return {}
+    line = data.line_of("checked")
+    if not isinstance(value, dict) or set(value) != {"kubernetes", "date"}:
+        problems.add(display, line, "'checked' must be a mapping with exactly 'kubernetes' and 'date'")
+        return {}
+    version, date = value["kubernetes"], value["date"]
+    if not isinstance(version, str) or not KUBERNETES_MINOR_RE.match(version):
+        problems.add(display, value.line_of("kubernetes"), "'checked.kubernetes' must be a quoted minor version such as \"1.37\"")
+        return {}
+    if not isinstance(date, datetime.date) or isinstance(date, datetime.datetime):
+        problems.add(display, value.line_of("date"), "'checked.date' must be a date such as 2026-12-05")
+        return {}
+    return {"kubernetes": version, "date": date}
+
+
+def _lint_answer(data, answer, display, problems):
+    """Fenced yaml and shell blocks must show what the current Kubernetes serves (kbase.manifest_lint)."""
+    value = data.get("answer")
+    for lang, text in answer.items():
+        key_line = value.line_of(lang) if isinstance(value, LinedDict) else data.line_of("answer")
+        for offset, reason in lint_markdown(text):
+            # A block scalar's text starts on the line after its key.
+            problems.add(display, key_line + 1 + offset, f"answer.{lang}: {reason}")
 
 
 def _validate_choices(data, display, problems):
@@ -413,6 +448,8 @@ def question_to_data(question):
         data["see_also"] = FlowList(question.see_also)
     if question.references:
         data["references"] = list(question.references)
+    if question.checked_kubernetes and question.checked_date:
+        data["checked"] = {"kubernetes": question.checked_kubernetes, "date": question.checked_date}
     return data
 
 

@@ -121,7 +121,7 @@ def translation_issues(question):
 def _text(value):
     if isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def flatten_question(fields, choices=()):
@@ -134,7 +134,8 @@ def flatten_question(fields, choices=()):
         mark = " ✓" if choice.get("is_correct") else ""
         for lang in LANGS:
             rows[(f"choice.{index}", lang)] = (choice.get(f"text_{lang}") or "") + mark
-    for name in ("slug", "number", "topic_id", "difficulty", "tags", "is_published", "see_also", "references"):
+    for name in ("slug", "number", "topic_id", "difficulty", "tags", "is_published", "see_also", "references",
+                 "checked_kubernetes", "checked_date"):
         rows[(name, "")] = _text(fields.get(name))
     rows[("sims", "")] = _text([{"kind": p.get("kind"), "params": p.get("params")} for p in fields.get("sims") or []
                                 if isinstance(p, dict)])

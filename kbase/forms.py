@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from kbase.content import SLUG_RE, URL_RE, canonical_preset
+from kbase.content import KUBERNETES_MINOR_RE, SLUG_RE, URL_RE, canonical_preset
+from kbase.manifest_lint import lint_markdown
 from kbase.models import Question
 from sim.engine import KINDS as SIM_KINDS
 from sim.engine import ParamError
@@ -143,3 +144,23 @@ class QuestionAdminForm(forms.ModelForm):
         if missing:
             raise forms.ValidationError(_("Unknown or self-referencing questions: %(slugs)s") % {"slugs": ", ".join(missing)})
         return slugs
+
+    def clean_checked_kubernetes(self):
+        value = self.cleaned_data.get("checked_kubernetes") or ""
+        if value and not KUBERNETES_MINOR_RE.match(value):
+            raise forms.ValidationError(_("Enter a Kubernetes minor release such as 1.37."))
+        return value
+
+    def _lint(self, name):
+        text = self.cleaned_data.get(name) or ""
+        problems = [_("line %(line)s: %(reason)s") % {"line": line + 1, "reason": reason}
+                    for line, reason in lint_markdown(text)]
+        if problems:
+            raise forms.ValidationError(problems)
+        return text
+
+    def clean_answer_en(self):
+        return self._lint("answer_en")
+
+    def clean_answer_zh(self):
+        return self._lint("answer_zh")

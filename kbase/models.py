@@ -91,6 +91,11 @@ class Question(models.Model):
     sims = models.JSONField(_("simulator presets"), default=list, blank=True)
     see_also = models.JSONField(_("see also"), default=list, blank=True)
     references = models.JSONField(_("references"), default=list, blank=True)
+    checked_kubernetes = models.CharField(
+        _("checked against Kubernetes"), max_length=8, blank=True,
+        help_text=_("The Kubernetes minor release this answer was last checked against, e.g. 1.37."),
+    )
+    checked_date = models.DateField(_("checked on"), null=True, blank=True)
     is_published = models.BooleanField(_("published"), default=True)
     has_unexported_edits = models.BooleanField(
         _("edited since last export"), default=False, help_text=_("Set by admin edits; cleared by dump_content.")

@@ -18,7 +18,7 @@ FORCED_COMMENT = "Admin version kept before load_content --force overwrote it"
 QUESTION_FIELDS = [
     "number", "topic_id", "difficulty", "tags", "question_en", "question_zh", "answer_en", "answer_zh",
     "prompt_en", "prompt_zh", "explanation_en", "explanation_zh", "sims", "see_also", "references",
-    "is_published",
+    "checked_kubernetes", "checked_date", "is_published",
 ]
 
 
@@ -54,6 +54,8 @@ def _question_values(record, topic_ids):
         "sims": record.sims,
         "see_also": record.see_also,
         "references": record.references,
+        "checked_kubernetes": record.checked.get("kubernetes", ""),
+        "checked_date": record.checked.get("date"),
         "is_published": True,
     }
 
@@ -197,7 +199,8 @@ def question_prepare_edit(*, question, before):
 # Identity (slug, number) stays; everything a writer wrote comes back.
 RESTORED_QUESTION_FIELDS = [
     "topic_id", "difficulty", "tags", "question_en", "question_zh", "answer_en", "answer_zh", "prompt_en",
-    "prompt_zh", "explanation_en", "explanation_zh", "sims", "see_also", "references", "is_published",
+    "prompt_zh", "explanation_en", "explanation_zh", "sims", "see_also", "references", "checked_kubernetes",
+    "checked_date", "is_published",
 ]
 
 

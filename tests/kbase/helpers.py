@@ -80,6 +80,7 @@ def admin_form_data(question, *, presets=(), choices=(), **overrides):
         "prompt_en": question.prompt_en, "prompt_zh": question.prompt_zh,
         "explanation_en": question.explanation_en, "explanation_zh": question.explanation_zh,
         "see_also": json.dumps(question.see_also), "references": json.dumps(question.references),
+        "checked_kubernetes": question.checked_kubernetes, "checked_date": question.checked_date or "",
         "revision_comment": "",
         "choices-TOTAL_FORMS": len(choices), "choices-INITIAL_FORMS": 0,
         "choices-MIN_NUM_FORMS": 0, "choices-MAX_NUM_FORMS": 1000,
@@ -111,6 +112,6 @@ def make_user(django_user_model, name, *, staff=False, superuser=False, editor=F
 
             from django.apps import apps
 
-            importlib.import_module("kbase.migrations.0003_content_editor_group").create_group(apps, None)
+            importlib.import_module("kbase.migrations.0004_content_editor_group").create_group(apps, None)
         user.groups.add(Group.objects.get(name="Content editor"))
     return user

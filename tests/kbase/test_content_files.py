@@ -51,3 +51,25 @@ def test_shipped_content_round_trips_through_the_database(tmp_path):
     for path in sorted(source.glob("questions/**/*.yaml")):
         assert (tmp_path / path.relative_to(source)).read_text() == path.read_text(), path.name
     assert (tmp_path / "topics.yaml").read_text() == (source / "topics.yaml").read_text()
+
+
+def _public_texts(question):
+    """Every text a reader sees for a question, in both languages."""
+    fields = [question.question, question.answer, question.prompt, question.explanation]
+    fields += [{"en": c["en"], "zh": c["zh"]} for c in question.choices]
+    fields += [preset["caption"] for preset in question.sims]
+    for field in fields:
+        yield from (field or {}).values()
+
+
+def test_no_public_text_mentions_our_source_notes(shipped):
+    """Readers never saw the notes the plan was built from: no 'seed' or 种子 anywhere they read."""
+    import re
+
+    offending = [
+        (question.slug, match.group(0))
+        for question in shipped[1]
+        for text in _public_texts(question)
+        for match in re.finditer(r"(?i).{0,30}(seed|种子).{0,30}", text)
+    ]
+    assert not offending, offending

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kbase', '0001_initial'),
+        ('kbase', '0002_question_checked'),
     ]
 
     operations = [

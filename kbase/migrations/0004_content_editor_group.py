@@ -36,7 +36,7 @@ def delete_group(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("kbase", "0002_editorial"),
+        ("kbase", "0003_editorial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
