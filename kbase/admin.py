@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -242,7 +243,7 @@ class QuestionAdmin(RevisionsMixin, VersionAdmin):
         """The rendered question in both languages, from the unsaved form (htmx posts the form here)."""
         question = self.get_object(request, unquote(object_id)) if object_id else Question()
         if question is None:
-            raise PermissionDenied
+            raise Http404
         allowed = self.has_change_permission(request, question) if object_id else self.has_add_permission(request)
         if request.method != "POST" or not allowed:
             raise PermissionDenied

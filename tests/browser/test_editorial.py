@@ -37,9 +37,10 @@ def test_an_editor_edits_chinese_with_a_live_preview_then_restores_the_old_revis
     expect(zh_column.locator(".answer")).to_contain_text("重启卡死的容器。")
     expect(zh_column.locator(".sim-embed figcaption")).to_have_text("一个 Pod 启动。")
 
+    page.fill("#id_revision_comment", "Clearer Chinese answer")
     page.fill("#id_answer_zh", "kubelet 会**重启**反复探测失败的容器。")
     expect(zh_column.locator(".answer strong")).to_have_text("重启")
-    page.fill("#id_revision_comment", "Clearer Chinese answer")
+    page.wait_for_load_state("networkidle")
     page.click("input[name=_continue]")
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 
