@@ -69,7 +69,7 @@ def _differs(question, values, choices):
 
 
 def _conflicts(existing, records, topic_ids):
-    """Slugs of questions edited in the admin since the last import or dump whose file says otherwise."""
+    """Questions edited in the admin since the last import or dump: (those whose file differs, those it matches)."""
     conflicts, in_sync = [], []
     for record in records:
         question = existing.get(record.slug)
