@@ -1,9 +1,10 @@
 """Writes for the knowledge base: importing content files, editing, restoring revisions."""
 
-from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import reversion
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import localize
@@ -82,38 +83,28 @@ def _conflicts(existing, records, topic_ids):
 
 @transaction.atomic
 def content_import(*, topics, questions, force=False):
-    """Write validated records, keeping a revision of every question and topic it changes.
+    """Write validated records; every question and topic it changes gets a revision of its own.
 
     Questions edited in the admin since the last import or dump whose files differ are
     conflicts: they keep their database version (reported in ``kept_edits``) unless
-    ``force`` is set; then each admin version is first saved as a revision of its own
-    (reported in ``overwritten``) so it stays restorable.
+    ``force`` is set; then each admin version is first saved as a revision (reported in
+    ``overwritten``) so it stays restorable.
     """
-    if force:
-        # Before the import's own revision opens: a nested block would merge into it.
-        topic_ids = defaultdict(lambda: None, Topic.objects.values_list("slug", "pk"))
-        existing = {q.slug: q for q in Question.objects.filter(has_unexported_edits=True).prefetch_related("choices")}
-        for question in _conflicts(existing, questions, topic_ids)[0]:
-            _snapshot(question, FORCED_COMMENT)
-    with reversion.create_revision():
-        reversion.set_comment(IMPORT_COMMENT)
-        return _content_import(topics=topics, questions=questions, force=force)
-
-
-def _content_import(*, topics, questions, force):
     report = ImportReport()
     existing_topics = {topic.slug: topic for topic in Topic.objects.all()}
     for record in topics:
         topic = existing_topics.get(record.slug)
         values = {"name_en": record.name_en, "name_zh": record.name_zh, "position": record.position}
         if topic is None:
-            existing_topics[record.slug] = Topic.objects.create(slug=record.slug, **values)
+            with _revision(IMPORT_COMMENT):
+                existing_topics[record.slug] = Topic.objects.create(slug=record.slug, **values)
             report.topics_changed += 1
         elif any(getattr(topic, key) != value for key, value in values.items()):
             for key, value in values.items():
                 setattr(topic, key, value)
             topic.has_unexported_edits = False
-            topic.save()
+            with _revision(IMPORT_COMMENT):
+                topic.save()
             report.topics_changed += 1
     topic_ids = {slug: topic.pk for slug, topic in existing_topics.items()}
 
@@ -123,6 +114,9 @@ def _content_import(*, topics, questions, force):
     Question.objects.filter(pk__in=[q.pk for q in in_sync]).update(has_unexported_edits=False)
     if force:
         report.overwritten = [q.slug for q in conflicts]
+        for question in conflicts:
+            with _revision(FORCED_COMMENT):
+                reversion.add_to_revision(question)
     else:
         report.kept_edits = [q.slug for q in conflicts]
         questions = [record for record in questions if record.slug not in report.kept_edits]
@@ -136,45 +130,48 @@ def _content_import(*, topics, questions, force):
             report.unpublished += question.is_published
             Question.objects.filter(pk=question.pk).update(is_published=False, number=2_000_000 + question.pk)
             if question.is_published:
-                reversion.add_to_revision(Question.objects.get(pk=question.pk))
+                with _revision(IMPORT_COMMENT):
+                    reversion.add_to_revision(Question.objects.get(pk=question.pk))
 
     for record in questions:
         values = _question_values(record, topic_ids)
         choices = [(c["en"], c["zh"], c["correct"]) for c in record.choices]
         question = existing.get(record.slug)
-        if question is None:
-            question = Question(slug=record.slug, **values)
-            question.render()
-            stamp_language_changes(question, None)
-            question.save()
-            report.created += 1
-        elif question in moving or _differs(question, values, choices):
-            before = language_texts(question)
-            for key, value in values.items():
-                setattr(question, key, value)
-            question.has_unexported_edits = False
-            question.render()
-            stamp_language_changes(question, before)
-            question.save()
-            question.choices.all().delete()
-            report.updated += 1
-        else:
+        if question is not None and question not in moving and not _differs(question, values, choices):
             report.unchanged += 1
             continue
-        Choice.objects.bulk_create(
-            Choice(question=question, position=i, text_en=en, text_zh=zh, is_correct=ok)
-            for i, (en, zh, ok) in enumerate(choices)
-        )
-        reversion.add_to_revision(question)  # again, now with its new choices
+        with _revision(IMPORT_COMMENT):
+            if question is None:
+                question = Question(slug=record.slug, **values)
+                question.render()
+                stamp_language_changes(question, None)
+                question.save()
+                report.created += 1
+            else:
+                before = language_texts(question)
+                for key, value in values.items():
+                    setattr(question, key, value)
+                question.has_unexported_edits = False
+                question.render()
+                stamp_language_changes(question, before)
+                question.save()
+                question.choices.all().delete()
+                report.updated += 1
+            Choice.objects.bulk_create(
+                Choice(question=question, position=i, text_en=en, text_zh=zh, is_correct=ok)
+                for i, (en, zh, ok) in enumerate(choices)
+            )
+            reversion.add_to_revision(question)  # again, now with its new choices
     return report
 
 
-def _snapshot(obj, comment, user=None):
-    """Save the current state of a question or topic as a revision of its own."""
+@contextmanager
+def _revision(comment, user=None):
+    """A revision block of its own: one question's or topic's history stays small to read back."""
     with reversion.create_revision():
         reversion.set_comment(comment)
         reversion.set_user(user)
-        reversion.add_to_revision(obj)
+        yield
 
 
 # ---------------------------------------------------------------- editing
@@ -206,7 +203,8 @@ RESTORED_QUESTION_FIELDS = [
 
 def revision_choices(version):
     """The choices stored with a question's version, as field dicts in order."""
-    rows = [v.field_dict for v in version.revision.version_set.all() if v.content_type.model_class() is Choice]
+    choice_type = ContentType.objects.get_for_model(Choice)
+    rows = [v.field_dict for v in version.revision.version_set.filter(content_type=choice_type)]
     return sorted((row for row in rows if str(row.get("question_id")) == version.object_id),
                   key=lambda row: row["position"])
 
@@ -224,9 +222,7 @@ def question_restore(*, question, version, user):
     for name in RESTORED_QUESTION_FIELDS:
         setattr(question, name, fields[name])
     question_prepare_edit(question=question, before=before)
-    with reversion.create_revision():
-        reversion.set_user(user)
-        reversion.set_comment(_restore_comment(version))
+    with _revision(_restore_comment(version), user):
         question.save()
         question.choices.all().delete()
         Choice.objects.bulk_create(
@@ -245,9 +241,7 @@ def topic_restore(*, topic, version, user):
     for name in ("name_en", "name_zh", "position"):
         setattr(topic, name, fields[name])
     topic.has_unexported_edits = True
-    with reversion.create_revision():
-        reversion.set_user(user)
-        reversion.set_comment(_restore_comment(version))
+    with _revision(_restore_comment(version), user):
         topic.save()
     return topic
 
@@ -256,9 +250,7 @@ def topic_restore(*, topic, version, user):
 def questions_publish(*, questions, published, user):
     """Publish or unpublish questions, one revision for the lot; returns how many changed."""
     changed = [q for q in questions if q.is_published != published]
-    with reversion.create_revision():
-        reversion.set_user(user)
-        reversion.set_comment("Published" if published else "Unpublished")
+    with _revision("Published" if published else "Unpublished", user):
         for question in changed:
             question.is_published = published
             question.save(update_fields=["is_published", "updated_at"])
