@@ -34,7 +34,7 @@ class RevisionsMixin:
     """
 
     object_history_template = "admin/kbase/object_history.html"
-    change_list_template = None
+    change_list_template = None  # reversion's adds a link to its recover pages, left out here
     flatten = staticmethod(editorial.flatten_question)
 
     def get_urls(self):
@@ -121,6 +121,7 @@ class TopicAdmin(RevisionsMixin, VersionAdmin):
     list_display = ["slug", "name_en", "name_zh", "position", "has_unexported_edits"]
     ordering = ["position"]
     readonly_fields = ["has_unexported_edits"]
+    fields = ["slug", ("name_en", "name_zh"), "position", "has_unexported_edits"]
     flatten = staticmethod(editorial.flatten_topic)
 
     def save_model(self, request, obj, form, change):
@@ -170,6 +171,7 @@ class TranslationFilter(admin.SimpleListFilter):
 class QuestionAdmin(RevisionsMixin, VersionAdmin):
     form = QuestionAdminForm
     change_form_template = "admin/kbase/question/change_form.html"
+    change_list_template = "admin/kbase/question/change_list.html"
     list_display = ["number", "slug", "question_en", "topic", "difficulty", "is_published", "has_unexported_edits"]
     list_filter = ["topic", "difficulty", HasSimulatorFilter, TranslationFilter, "is_published", "has_unexported_edits",
                    "checked_kubernetes"]

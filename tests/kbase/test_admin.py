@@ -157,3 +157,26 @@ def test_the_question_list_costs_the_same_queries_for_3_or_12_questions(editor_c
         make_question(f"q{index}")
     with django_assert_num_queries(len(three.captured_queries)):
         editor_client.get("/en/admin/kbase/question/")
+
+
+def test_an_editor_adds_a_question_with_choices_and_a_preset(editor_client):
+    topic = make_topic()
+    draft = Question(slug="new-one", number=7, topic=topic, difficulty=2, question_en="New?", question_zh="新的？",
+                     answer_en="Fresh **answer**.", answer_zh="新鲜的**答案**。", prompt_en="Pick", prompt_zh="选",
+                     explanation_en="Because.", explanation_zh="因为。")
+    form = editor_client.get("/en/admin/kbase/question/add/").content.decode()
+    assert 'hx-post="/en/admin/kbase/question/preview/"' in form
+    response = editor_client.post("/en/admin/kbase/question/add/", admin_form_data(
+        draft, presets=[PRESET], choices=[("Yes", "是", True), ("No", "否", False)], revision_comment="First draft"))
+    assert response.status_code == 302
+    question = Question.objects.get(slug="new-one")
+    assert question.answer_zh_html == "<p>新鲜的<strong>答案</strong>。</p>"
+    assert question.sims == [PRESET] and [c.text_zh for c in question.choices.all()] == ["是", "否"]
+    assert question.has_unexported_edits and set(question.lang_changed) >= {"question", "answer", "caption.1"}
+    [version] = Version.objects.get_for_object(question)
+    assert version.revision.comment.startswith("First draft")
+
+
+def test_the_question_list_links_to_the_translation_status(editor_client):
+    html = editor_client.get("/en/admin/kbase/question/").content.decode()
+    assert 'href="/en/admin/kbase/question/translations/"' in html

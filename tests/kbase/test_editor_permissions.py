@@ -14,6 +14,7 @@ CONTENT_PAGES = [
     "/en/admin/kbase/question/{pk}/revisions/{version}/",
     "/en/admin/kbase/question/translations/",
     "/en/admin/kbase/topic/",
+    "/en/admin/kbase/topic/{topic}/change/",
 ]
 OFF_LIMITS_FOR_EDITORS = ["/en/admin/auth/user/", "/en/admin/auth/group/", "/en/admin/quiz/card/",
                           "/en/admin/quiz/reviewlog/", "/en/admin/quiz/preferences/"]
@@ -30,7 +31,7 @@ def question(client, django_user_model):
 
 
 def pages(question):
-    return [page.format(pk=question.pk, version=question.version) for page in CONTENT_PAGES]
+    return [page.format(pk=question.pk, version=question.version, topic=question.topic_id) for page in CONTENT_PAGES]
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, question):
