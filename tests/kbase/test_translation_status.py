@@ -3,6 +3,8 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from django.core.management import call_command
 
 from kbase.editorial import MISSING, STALE, translation_issues
@@ -97,3 +99,25 @@ def test_the_status_page_costs_a_fixed_number_of_queries(client, django_user_mod
         make_question(f"q{index}", answer_zh="")
     with django_assert_num_queries(5):  # session, user, user and group permissions, questions
         client.get("/en/admin/kbase/question/translations/")
+
+
+@given(st.lists(st.sampled_from([("en",), ("zh",), ("en", "zh")]), min_size=1, max_size=12))
+def test_staleness_follows_which_language_was_edited_last(edits):
+    """Whatever the order of edits: editing the language that is behind catches it up, editing the
+    language that is current leaves the other behind, editing both brings them level."""
+    question = Question(question_en="Q?", question_zh="问？", answer_en="A0", answer_zh="答0")
+    from kbase.editorial import language_texts, stamp_language_changes
+
+    stamp_language_changes(question, None, now=T0)
+    ahead = None  # the language the other must catch up with
+    for step, languages in enumerate(edits, start=1):
+        before = language_texts(question)
+        for lang in languages:
+            setattr(question, f"answer_{lang}", f"{lang}{step}")
+        stamp_language_changes(question, before, now=T0 + timedelta(minutes=step))
+        if len(languages) == 2 or languages[0] != ahead and ahead is not None:
+            ahead = None
+        else:
+            ahead = languages[0]
+    expected = set() if ahead is None else {("answer", "zh" if ahead == "en" else "en", STALE)}
+    assert issues(question) == expected
