@@ -253,7 +253,8 @@ class QuestionAdmin(RevisionsMixin, VersionAdmin):
         form.is_valid()  # fills the instance with whatever parsed; the other errors show on saving
         question.sims = form.presets()
         question.render()
-        context = editorial.preview_context(question, editorial.choices_from_post(request.POST), form.sim_formset)
+        context = editorial.preview_context(question, editorial.choices_from_post(request.POST), form.sim_formset,
+                                            form.preset_forms())
         return TemplateResponse(request, "admin/kbase/question/_preview.html", {"preview": context})
 
     def translations_view(self, request):

@@ -219,7 +219,7 @@ def choices_from_post(data, prefix="choices"):
     return sorted(rows, key=lambda row: row["position"])
 
 
-def preview_context(question, choices, sim_formset=None):
+def preview_context(question, choices, sim_formset=None, preset_forms=()):
     """What the preview shows: each language's question, answer, simulator runs, quiz item and see-also links.
 
     The question's Markdown must already be rendered (Question.render), exactly as on saving.
@@ -242,8 +242,9 @@ def preview_context(question, choices, sim_formset=None):
         })
     preset_errors = []
     if sim_formset is not None:
+        counted = set(map(id, preset_forms))
         for index, form in enumerate(sim_formset.forms):
-            errors = [*form.errors.get("params", []), *form.errors.get("kind", [])] if form.has_changed() else []
+            errors = [*form.errors.get("params", []), *form.errors.get("kind", [])] if id(form) in counted else []
             preset_errors.append((f"{sim_formset.prefix}-{index}-live-errors", errors))
     return {"columns": columns, "sims": [p for p in question.sims or [] if p.get("kind")],
             "preset_errors": preset_errors}

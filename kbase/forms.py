@@ -96,10 +96,15 @@ class QuestionAdminForm(forms.ModelForm):
             self.data if self.is_bound else None, initial=preset_initial(self.instance.sims), prefix="sims"
         )
 
+    def preset_forms(self):
+        """The preset forms that count: one per stored preset and each filled-in extra form, none marked for deletion."""
+        formset = self.sim_formset
+        return [form for index, form in enumerate(formset.forms)
+                if (index < formset.initial_form_count() or form.has_changed()) and not formset._should_delete_form(form)]
+
     def presets(self):
-        """The presets that are filled in and not marked for deletion, in order."""
-        return [form.preset() for form in self.sim_formset.forms
-                if form.has_changed() and not (self.sim_formset.can_delete and self.sim_formset._should_delete_form(form))]
+        """The presets as stored on the question, in order."""
+        return [form.preset() for form in self.preset_forms()]
 
     def clean(self):
         cleaned = super().clean()

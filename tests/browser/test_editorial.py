@@ -46,6 +46,7 @@ def test_an_editor_edits_chinese_with_a_live_preview_then_restores_the_old_revis
 
     page.goto("/zh-hans/questions/liveness-probe/")
     expect(page.locator("section.answer")).to_contain_text("kubelet 会重启反复探测失败的容器。")
+    expect(page.locator(".sim-embed figcaption")).to_have_text("一个 Pod 启动。")  # untouched presets stay
 
     page.goto(f"/en/admin/kbase/question/{question.pk}/history/")
     expect(page.locator(".revision-list tbody tr")).to_have_count(2)

@@ -70,8 +70,14 @@ def make_question(slug, *, topic=None, number=None, **kwargs):
     return question
 
 
-def admin_form_data(question, *, presets=(), choices=(), **overrides):
-    """POST data for the question admin's change form: the question's fields, presets and choices."""
+def admin_form_data(question, *, presets=None, choices=(), **overrides):
+    """POST data for the question admin's change form, as a browser sends it.
+
+    Presets default to the question's own; like the admin page, the first ones posted are
+    the forms for the stored presets (INITIAL_FORMS) and the rest are new.
+    """
+    stored = len(question.sims or []) if question.pk else 0
+    presets = list(question.sims or []) if presets is None else presets
     data = {
         "slug": question.slug, "number": question.number, "topic": question.topic_id, "difficulty": question.difficulty,
         "tags": json.dumps(question.tags), "is_published": "on" if question.is_published else "",
@@ -84,7 +90,7 @@ def admin_form_data(question, *, presets=(), choices=(), **overrides):
         "revision_comment": "",
         "choices-TOTAL_FORMS": len(choices), "choices-INITIAL_FORMS": 0,
         "choices-MIN_NUM_FORMS": 0, "choices-MAX_NUM_FORMS": 1000,
-        "sims-TOTAL_FORMS": len(presets), "sims-INITIAL_FORMS": 0, "sims-MIN_NUM_FORMS": 0, "sims-MAX_NUM_FORMS": 1000,
+        "sims-TOTAL_FORMS": len(presets), "sims-INITIAL_FORMS": min(stored, len(presets)), "sims-MIN_NUM_FORMS": 0, "sims-MAX_NUM_FORMS": 1000,
     }
     for index, preset in enumerate(presets):
         data[f"sims-{index}-kind"] = preset["kind"]

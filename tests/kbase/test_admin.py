@@ -180,3 +180,19 @@ def test_an_editor_adds_a_question_with_choices_and_a_preset(editor_client):
 def test_the_question_list_links_to_the_translation_status(editor_client):
     html = editor_client.get("/en/admin/kbase/question/").content.decode()
     assert 'href="/en/admin/kbase/question/translations/"' in html
+
+
+def test_saving_without_touching_the_presets_keeps_them(editor_client):
+    question = make_question("alpha", sims=[PRESET])
+    response = editor_client.post(change_url(question), admin_form_data(question, answer_en="Only the answer."))
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.sims == [PRESET] and question.answer_en == "Only the answer."
+
+
+def test_a_preset_marked_for_deletion_is_removed(editor_client):
+    question = make_question("alpha", sims=[PRESET, {**PRESET, "caption": {"en": "Second.", "zh": "第二个。"}}])
+    response = editor_client.post(change_url(question), admin_form_data(question, **{"sims-0-DELETE": "on"}))
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert [preset["caption"]["en"] for preset in question.sims] == ["Second."]
