@@ -37,6 +37,11 @@ def test_an_editor_edits_chinese_with_a_live_preview_then_restores_the_old_revis
     expect(zh_column.locator(".answer")).to_contain_text("重启卡死的容器。")
     expect(zh_column.locator(".sim-embed figcaption")).to_have_text("一个 Pod 启动。")
 
+    page.fill("#id_sims-0-params", '{"restart_policy": "Sometimes"}')
+    expect(page.locator("#sims-0-live-errors")).to_contain_text("restart_policy: must be one of")
+    page.fill("#id_sims-0-params", "{}")
+    expect(page.locator("#sims-0-live-errors li")).to_have_count(0)
+
     page.fill("#id_revision_comment", "Clearer Chinese answer")
     page.fill("#id_answer_zh", "kubelet 会**重启**反复探测失败的容器。")
     expect(zh_column.locator(".answer strong")).to_have_text("重启")
