@@ -1,3 +1,4 @@
+import reversion
 from django.db import models
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Least, Length, Replace
@@ -15,11 +16,15 @@ class Topic(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=120)
     name_zh = models.CharField(_("name (Chinese)"), max_length=120)
     position = models.PositiveIntegerField(_("position"), default=0)
+    has_unexported_edits = models.BooleanField(
+        _("edited since last export"), default=False, help_text=_("Set by admin edits; cleared by dump_content.")
+    )
 
     class Meta:
         ordering = ["position", "slug"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
+        permissions = [("restore_topic", _("Can restore earlier revisions of topics"))]
 
     def __str__(self):
         return self.slug
@@ -126,6 +131,8 @@ class Question(models.Model):
         _("edited since last export"), default=False, help_text=_("Set by admin edits; cleared by dump_content.")
     )
     search_text = models.TextField(editable=False, default="")
+    # {"answer": {"en": iso time, "zh": iso time}, "caption.1": {...}}: when each language last changed.
+    lang_changed = models.JSONField(_("language change times"), default=dict, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = QuestionQuerySet.as_manager()
@@ -134,6 +141,10 @@ class Question(models.Model):
         ordering = ["number"]
         verbose_name = _("question")
         verbose_name_plural = _("questions")
+        permissions = [
+            ("publish_question", _("Can publish and unpublish questions")),
+            ("restore_question", _("Can restore earlier revisions of questions")),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(difficulty__gte=1, difficulty__lte=3), name="question_difficulty_1_3"),
         ]
@@ -189,3 +200,9 @@ class Choice(models.Model):
 
     def text(self, language=None):
         return self.text_zh if is_zh(language) else self.text_en
+
+
+# Every save inside a revision block (admin, import, restore) records the question with its choices.
+reversion.register(Topic)
+reversion.register(Choice)
+reversion.register(Question, follow=["choices"])

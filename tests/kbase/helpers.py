@@ -1,5 +1,6 @@
 """Small builders for knowledge-base tests."""
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -67,3 +68,56 @@ def make_question(slug, *, topic=None, number=None, **kwargs):
     question.render()
     question.save()
     return question
+
+
+def admin_form_data(question, *, presets=None, choices=(), **overrides):
+    """POST data for the question admin's change form, as a browser sends it.
+
+    Presets default to the question's own; like the admin page, the first ones posted are
+    the forms for the stored presets (INITIAL_FORMS) and the rest are new.
+    """
+    stored = len(question.sims or []) if question.pk else 0
+    presets = list(question.sims or []) if presets is None else presets
+    data = {
+        "slug": question.slug, "number": question.number, "topic": question.topic_id, "difficulty": question.difficulty,
+        "tags": json.dumps(question.tags), "is_published": "on" if question.is_published else "",
+        "question_en": question.question_en, "question_zh": question.question_zh,
+        "answer_en": question.answer_en, "answer_zh": question.answer_zh,
+        "prompt_en": question.prompt_en, "prompt_zh": question.prompt_zh,
+        "explanation_en": question.explanation_en, "explanation_zh": question.explanation_zh,
+        "see_also": json.dumps(question.see_also), "references": json.dumps(question.references),
+        "checked_kubernetes": question.checked_kubernetes, "checked_date": question.checked_date or "",
+        "revision_comment": "",
+        "choices-TOTAL_FORMS": len(choices), "choices-INITIAL_FORMS": 0,
+        "choices-MIN_NUM_FORMS": 0, "choices-MAX_NUM_FORMS": 1000,
+        "sims-TOTAL_FORMS": len(presets), "sims-INITIAL_FORMS": min(stored, len(presets)), "sims-MIN_NUM_FORMS": 0, "sims-MAX_NUM_FORMS": 1000,
+    }
+    for index, preset in enumerate(presets):
+        data[f"sims-{index}-kind"] = preset["kind"]
+        data[f"sims-{index}-params"] = json.dumps(preset.get("params", {}))
+        data[f"sims-{index}-caption_en"] = preset["caption"]["en"]
+        data[f"sims-{index}-caption_zh"] = preset["caption"]["zh"]
+    for index, (en, zh, correct) in enumerate(choices):
+        data.update({f"choices-{index}-position": index, f"choices-{index}-text_en": en,
+                     f"choices-{index}-text_zh": zh, f"choices-{index}-is_correct": "on" if correct else ""})
+    data = {key: value for key, value in data.items() if value != "" or key.endswith(("_en", "_zh", "comment"))}
+    data.update(overrides)
+    return data
+
+
+def make_user(django_user_model, name, *, staff=False, superuser=False, editor=False):
+    from django.contrib.auth.models import Group
+
+    if superuser:
+        return django_user_model.objects.create_superuser(name, f"{name}@example.com", "pw-123456-long")
+    user = django_user_model.objects.create_user(name, f"{name}@example.com", "pw-123456-long", is_staff=staff)
+    if editor:
+        if not Group.objects.filter(name="Content editor").exists():
+            # Transactional (browser) tests flush the tables, and with them the group the migration made.
+            import importlib
+
+            from django.apps import apps
+
+            importlib.import_module("kbase.migrations.0004_content_editor_group").create_group(apps, None)
+        user.groups.add(Group.objects.get(name="Content editor"))
+    return user

@@ -24,8 +24,13 @@ class Command(BaseCommand):
             self.stdout.write(f"OK: {len(topics)} topics, {len(questions)} questions are valid.")
             return
         report = content_import(topics=topics, questions=questions, force=force)
+        if report.kept_edits:
+            self.stderr.write(f"{len(report.kept_edits)} conflict(s): edited in the admin since the last import, "
+                              "and the file says otherwise; these rows were left alone.")
         for slug in report.kept_edits:
             self.stderr.write(f"kept admin edits of {slug!r}: run dump_content to write them to the files, or --force")
+        for slug in report.overwritten:
+            self.stderr.write(f"overwrote admin edits of {slug!r}: the admin version is kept as a revision")
         self.stdout.write(
             f"Imported {len(questions)} questions: {report.created} created, {report.updated} updated, "
             f"{report.unchanged} unchanged, {report.unpublished} unpublished; {report.topics_changed} topics changed."
