@@ -17,6 +17,7 @@ ENGINE_MODULES = {
     "rolling-update": "rolling",
     "etcd": "etcd",
     "pod-lifecycle": "pod",
+    "scheduler": "scheduler",
 }
 KINDS = tuple(ENGINE_MODULES)
 
