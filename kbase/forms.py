@@ -3,8 +3,8 @@ from django.utils.translation import gettext as _
 
 from kbase.content import SLUG_RE, URL_RE
 from kbase.models import Question
+from sim import registry as sim_registry
 from sim.engine import ParamError
-from sim.engine import validate as validate_sim_params
 
 
 class QuestionAdminForm(forms.ModelForm):
@@ -47,7 +47,7 @@ class QuestionAdminForm(forms.ModelForm):
             if not (isinstance(caption, dict) and caption.get("en") and caption.get("zh")):
                 errors.append(_("Preset %(n)s needs a caption in English and Chinese.") % {"n": index})
             try:
-                validate_sim_params(preset.get("kind"), preset.get("params") or {})
+                sim_registry.parse_params(preset.get("kind"), preset.get("params") or {})
             except ParamError as exc:
                 errors.extend(f"{index}: {field}: {message}" for field, message in exc.errors.items())
         if errors:

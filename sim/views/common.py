@@ -51,25 +51,28 @@ class SimulatorForm(forms.Form):
         return []
 
 
-def simulator_page(request, *, form_class, template, presets, result_context, error_context=None):
-    """Run the simulator with the GET parameters and render its page; htmx requests get only `#result`.
+def simulator_page(request, simulator):
+    """Run `simulator` (a `sim.registry.Simulator`) with the GET parameters and render its page.
 
-    Without parameters the page shows the default run. Invalid input answers 400 with the form's
-    errors, plus `error_context` for whatever the page shows even without a run.
+    htmx requests get only `#result`. Without parameters the page shows the default run. Invalid
+    input answers 400 with the form's errors, plus the simulator's `error_context()` for whatever
+    the page shows even without a run.
     """
-    engine = form_class.engine
+    engine, form_class, template = simulator.engine, simulator.form_class, simulator.page_template
     params = engine.parse_params({})
     if any(name in request.GET for name in param_names(engine)):
         form = form_class(request.GET)
         if not form.is_valid():
-            context = {"form": form, "groups": form.groups(), "presets": preset_links(engine, presets),
-                       "errors": form.errors, **(error_context or {})}
+            context = {"simulator": simulator, "form": form, "groups": form.groups(),
+                       "presets": preset_links(engine, simulator.presets), "errors": form.errors,
+                       **(simulator.error_context() if simulator.error_context else {})}
             return _render(request, template, context, status=400)
         params = form.cleaned_data["params"]
-    params, result = simulate_cached(engine.KIND, params.to_query())
+    result = simulate_cached(simulator.kind, params)
     form = form_class.showing(params)
-    context = {"form": form, "groups": form.groups(), "presets": preset_links(engine, presets, current=params),
-               **result_context(request, params, result)}
+    context = {"simulator": simulator, "form": form, "groups": form.groups(),
+               "presets": preset_links(engine, simulator.presets, current=params),
+               **simulator.result_context(request, params, result)}
     return _render(request, template, context)
 
 

@@ -6,12 +6,10 @@ from django import forms
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 
 from sim.charts_etcd import build_ring, build_swimlane, build_write_timeline, seconds
 from sim.engine import etcd
-from sim.views.common import SimulatorForm, run_links, simulator_page
+from sim.views.common import SimulatorForm, run_links
 
 KIND = etcd.KIND
 MAX_MEMBERS, MAX_LEARNERS, MAX_DURATION_MS = etcd.MAX_MEMBERS, etcd.MAX_LEARNERS, etcd.MAX_DURATION_MS
@@ -92,12 +90,11 @@ class EtcdForm(SimulatorForm):
         ]
 
 
-@require_GET
-@vary_on_headers("HX-Request")
-def page(request):
-    """The simulator page; htmx requests get only the simulator region. Invalid input answers 400."""
-    return simulator_page(request, form_class=EtcdForm, template="sim/etcd.html", presets=PRESETS,
-                          result_context=result_context, error_context={"tolerance": tolerance_rows(None)})
+
+
+def error_context():
+    """The tolerance table still shows beside the errors of invalid input."""
+    return {"tolerance": tolerance_rows(None)}
 
 
 def result_context(request, params, result):

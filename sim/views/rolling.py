@@ -5,12 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 
 from sim.charts_rolling import build_chart
 from sim.engine import rolling
-from sim.views.common import SimulatorForm, run_links, simulator_page
+from sim.views.common import SimulatorForm, run_links
 
 KIND = rolling.KIND
 MAX_TABLE_ROWS = 40
@@ -65,12 +63,6 @@ class RollingUpdateForm(SimulatorForm):
     )
 
 
-@require_GET
-@vary_on_headers("HX-Request")
-def page(request):
-    """The simulator page; htmx requests get only the result region. Invalid input answers 400."""
-    return simulator_page(request, form_class=RollingUpdateForm, template="sim/rolling-update.html",
-                          presets=PRESETS, result_context=result_context)
 
 
 def result_context(request, params, result):

@@ -1,0 +1,148 @@
+"""Every simulator, registered once.
+
+URLs, the simulator index, the JSON API, the `sim_embed` tag, content and admin validation and the
+stylesheet list all read `SIMULATORS`; there is no other kind-to-module map. A new kind adds one
+`Simulator(...)` below (see ADDING_A_SIMULATOR.md beside this file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from sim.engine import Engine, ParamError
+from sim.engine import etcd as etcd_engine
+from sim.engine import pod as pod_engine
+from sim.engine import rolling as rolling_engine
+from sim.views import etcd as etcd_views
+from sim.views import pod as pod_views
+from sim.views import rolling as rolling_views
+
+# Classes every kind uses (.sim-*); empty until the shared sheet exists.
+SHARED_STYLESHEET = ""
+
+
+@dataclass(frozen=True)
+class Simulator:
+    """One simulator kind and everything the web side needs to serve it.
+
+    - `engine`: the pure engine module (`sim.engine.protocol.Engine`);
+    - `form_class`: a `SimulatorForm` whose `engine` is the same module;
+    - `presets`: `(slug, label, raw params)` links shown above the form;
+    - `result_context(request, params, result)`: what the page's result region shows;
+    - `embed_context(params, result)`: what an answer's embedded run shows;
+    - `error_context()`: what the page shows beside the errors of invalid input;
+    - `bad_query`: parameters the engine rejects, each naming its field (the contract test
+      expects a 400 naming every key);
+    - `prefix`: the short name the templates use in ids and class names.
+    """
+
+    kind: str
+    engine: Engine
+    form_class: type
+    presets: tuple
+    result_context: Callable[..., dict[str, Any]]
+    embed_context: Callable[..., dict[str, Any]]
+    title: Promise
+    summary: Promise
+    bad_query: Mapping[str, str]
+    prefix: str
+    stylesheet: str
+    error_context: Callable[[], dict[str, Any]] | None = None
+    page_template: str = ""
+    embed_template: str = ""
+
+    def __post_init__(self):
+        if self.engine.KIND != self.kind:
+            raise ValueError(f"{self.kind}: the engine's KIND is {self.engine.KIND!r}")
+        if getattr(self.form_class, "engine", None) is not self.engine:
+            raise ValueError(f"{self.kind}: {self.form_class.__name__}.engine is not the registered engine")
+        object.__setattr__(self, "page_template", self.page_template or f"sim/{self.kind}.html")
+        object.__setattr__(self, "embed_template", self.embed_template or f"sim/{self.kind}_embed.html")
+
+    @property
+    def url_name(self) -> str:
+        return f"sim:{self.kind}"
+
+
+SIMULATORS: tuple[Simulator, ...] = (
+    Simulator(
+        kind=rolling_engine.KIND,
+        engine=rolling_engine,
+        form_class=rolling_views.RollingUpdateForm,
+        presets=rolling_views.PRESETS,
+        result_context=rolling_views.result_context,
+        embed_context=rolling_views.embed_context,
+        title=_("Deployment rolling update"),
+        summary=_("maxSurge, maxUnavailable and the deployment controller's steps, Recreate, stalled rollouts."),
+        bad_query={"replicas": "-1", "max_surge": "abc"},
+        prefix="rolling",
+        stylesheet="css/sim-rolling.css",
+    ),
+    Simulator(
+        kind=etcd_engine.KIND,
+        engine=etcd_engine,
+        form_class=etcd_views.EtcdForm,
+        presets=etcd_views.PRESETS,
+        result_context=etcd_views.result_context,
+        embed_context=etcd_views.embed_context,
+        error_context=etcd_views.error_context,
+        title=_("etcd / Raft fault tolerance"),
+        summary=_("Quorum, leader election, member failures and network partitions."),
+        bad_query={"members": "12", "events": "boom"},
+        prefix="etcd",
+        stylesheet="css/sim-etcd.css",
+    ),
+    Simulator(
+        kind=pod_engine.KIND,
+        engine=pod_engine,
+        form_class=pod_views.PodLifecycleForm,
+        presets=pod_views.PRESETS,
+        result_context=pod_views.result_context,
+        embed_context=pod_views.embed_context,
+        title=_("Pod lifecycle"),
+        summary=_("Phases, restart back-off, probes, init containers and graceful termination, as the kubelet runs them."),
+        bad_query={"readiness_period": "0", "horizon_seconds": "5"},
+        prefix="pod",
+        stylesheet="css/sim-pod.css",
+    ),
+)
+
+_BY_KIND = {simulator.kind: simulator for simulator in SIMULATORS}
+if len(_BY_KIND) != len(SIMULATORS):
+    raise ValueError("two simulators share a kind")
+
+
+def kinds() -> tuple[str, ...]:
+    return tuple(_BY_KIND)
+
+
+def lookup(kind) -> Simulator | None:
+    """The registered simulator for `kind`, or None (also for a kind that is not a string)."""
+    return _BY_KIND.get(kind) if isinstance(kind, str) else None
+
+
+def get(kind) -> Simulator:
+    """The registered simulator for `kind`; KeyError when there is none."""
+    return _BY_KIND[kind]
+
+
+def parse_params(kind, raw):
+    """Parse raw parameters for `kind`; ParamError names every problem, an unknown kind included."""
+    simulator = lookup(kind)
+    if simulator is None:
+        raise ParamError({"kind": f"unknown simulator {kind!r}; expected one of {', '.join(kinds())}"})
+    return simulator.engine.parse_params(raw)
+
+
+def stylesheets() -> list[str]:
+    """Every stylesheet a page embedding simulator runs needs, shared ones first, each once."""
+    sheets = [SHARED_STYLESHEET] if SHARED_STYLESHEET else []
+    for simulator in SIMULATORS:
+        if simulator.stylesheet and simulator.stylesheet not in sheets:
+            sheets.append(simulator.stylesheet)
+    return sheets
