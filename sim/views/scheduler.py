@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from sim.charts_scheduler import build_chart
 from sim.engine import scheduler
@@ -144,7 +144,8 @@ def node_rows(result):
 
 
 def _step_label(outcome):
-    return {"pass": _("passed"), "fail": _("failed"), "skip": _("skipped"), "not_run": _("not run")}[outcome]
+    return {"pass": pgettext("scheduler", "passed"), "fail": pgettext("scheduler", "failed"),
+            "skip": pgettext("scheduler", "skipped"), "not_run": pgettext("scheduler", "not run")}[outcome]
 
 
 def describe_outcome(result) -> list[str]:
