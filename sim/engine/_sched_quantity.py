@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from fractions import Fraction
+from functools import lru_cache
 
 _QUANTITY = re.compile(r"([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?")
 _BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
@@ -26,6 +27,8 @@ class QuantityError(ValueError):
 
 def parse_quantity(value) -> Fraction:
     """The exact amount a quantity stands for (cores for cpu, bytes for memory)."""
+    if isinstance(value, str):
+        return _parse_text(value)
     if isinstance(value, bool) or value is None:
         raise QuantityError("must be a quantity such as 500m, 2, 1.5Gi or 512Mi")
     if isinstance(value, int):
@@ -34,29 +37,38 @@ def parse_quantity(value) -> Fraction:
         if not math.isfinite(value):
             raise QuantityError("must be a finite quantity")
         amount = Fraction(repr(value)) if "e" not in repr(value) else Fraction(value)
-    elif isinstance(value, str):
-        text = value.strip()
-        if len(text) > MAX_CHARS:
-            raise QuantityError(f"is longer than {MAX_CHARS} characters")
-        match = _QUANTITY.fullmatch(text)
-        if not match:
-            raise QuantityError("quantities must match the regular expression "
-                                "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
-        sign, number, suffix = match.groups()
-        amount = Fraction(number)
-        if suffix in _BINARY:
-            amount *= _BINARY[suffix]
-        elif suffix in _DECIMAL:
-            amount *= _DECIMAL[suffix]
-        elif suffix:
-            exponent = int(suffix[1:])
-            if abs(exponent) > 30:
-                raise QuantityError("exponent is out of range")
-            amount *= Fraction(10) ** exponent
-        if sign == "-":
-            amount = -amount
     else:
         raise QuantityError("must be a quantity such as 500m, 2, 1.5Gi or 512Mi")
+    return _checked(amount)
+
+
+@lru_cache(maxsize=1024)
+def _parse_text(value: str) -> Fraction:
+    """A quantity written as text; scenarios repeat the same few values, so results are cached."""
+    text = value.strip()
+    if len(text) > MAX_CHARS:
+        raise QuantityError(f"is longer than {MAX_CHARS} characters")
+    match = _QUANTITY.fullmatch(text)
+    if not match:
+        raise QuantityError("quantities must match the regular expression "
+                            "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
+    sign, number, suffix = match.groups()
+    amount = Fraction(number)
+    if suffix in _BINARY:
+        amount *= _BINARY[suffix]
+    elif suffix in _DECIMAL:
+        amount *= _DECIMAL[suffix]
+    elif suffix:
+        exponent = int(suffix[1:])
+        if abs(exponent) > 30:
+            raise QuantityError("exponent is out of range")
+        amount *= Fraction(10) ** exponent
+    if sign == "-":
+        amount = -amount
+    return _checked(amount)
+
+
+def _checked(amount: Fraction) -> Fraction:
     if amount < 0:
         raise QuantityError("must be greater than or equal to 0")
     if amount > MAX_VALUE:
