@@ -24,8 +24,8 @@ from sim.views import pod as pod_views
 from sim.views import rolling as rolling_views
 from sim.views import scheduler as scheduler_views
 
-# Classes every kind uses (.sim-*); empty until the shared sheet exists.
-SHARED_STYLESHEET = ""
+# The .sim-* classes every kind's page and embed use.
+SHARED_STYLESHEET = "css/sim.css"
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,13 @@ class Simulator:
     - `error_context()`: what the page shows beside the errors of invalid input;
     - `bad_query`: parameters the engine rejects, each naming its field (the contract test
       expects a 400 naming every key);
-    - `prefix`: the short name the templates use in ids and class names.
+    - `prefix`: the short name the templates use in ids and class names;
+    - `swaps_form`: htmx swaps the form with the result (for results whose links change the
+      parameters, as etcd's fault buttons do); otherwise only the result region is swapped.
+
+    The page template (`sim/<kind>.html`) extends `sim/_page.html` and defines the partial
+    `figures`, plus `reference` when there is an `error_context`; the embed template
+    (`sim/<kind>_embed.html`) extends `sim/_embed.html`.
     """
 
     kind: str
@@ -55,6 +61,7 @@ class Simulator:
     prefix: str
     stylesheet: str
     error_context: Callable[[], dict[str, Any]] | None = None
+    swaps_form: bool = False
     page_template: str = ""
     embed_template: str = ""
 
@@ -69,6 +76,14 @@ class Simulator:
     @property
     def url_name(self) -> str:
         return f"sim:{self.kind}"
+
+    @property
+    def figures_template(self) -> str:
+        return f"{self.page_template}#figures"
+
+    @property
+    def reference_template(self) -> str | None:
+        return f"{self.page_template}#reference" if self.error_context else None
 
 
 SIMULATORS: tuple[Simulator, ...] = (
@@ -93,6 +108,7 @@ SIMULATORS: tuple[Simulator, ...] = (
         result_context=etcd_views.result_context,
         embed_context=etcd_views.embed_context,
         error_context=etcd_views.error_context,
+        swaps_form=True,
         title=_("etcd / Raft fault tolerance"),
         summary=_("Quorum, leader election, member failures and network partitions."),
         bad_query={"members": "12", "events": "boom"},
@@ -156,10 +172,10 @@ def parse_params(kind, raw):
     return simulator.engine.parse_params(raw)
 
 
-def stylesheets() -> list[str]:
-    """Every stylesheet a page embedding simulator runs needs, shared ones first, each once."""
-    sheets = [SHARED_STYLESHEET] if SHARED_STYLESHEET else []
-    for simulator in SIMULATORS:
+def stylesheets(only: Simulator | None = None) -> list[str]:
+    """The shared stylesheet, then `only`'s own or (for pages embedding any run) every kind's, each once."""
+    sheets = [SHARED_STYLESHEET]
+    for simulator in (only,) if only else SIMULATORS:
         if simulator.stylesheet and simulator.stylesheet not in sheets:
             sheets.append(simulator.stylesheet)
     return sheets

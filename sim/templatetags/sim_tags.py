@@ -48,6 +48,7 @@ def sim_embed(context, preset, lang="en"):
 
 
 @register.simple_tag
-def sim_stylesheets():
-    """A <link> for every stylesheet of every registered simulator (pages that embed runs)."""
-    return format_html_join("\n", '<link rel="stylesheet" href="{}">', ((static(s),) for s in registry.stylesheets()))
+def sim_stylesheets(simulator=None):
+    """<link>s to the shared simulator styles and `simulator`'s own, or every kind's (pages that embed runs)."""
+    sheets = registry.stylesheets(simulator)
+    return format_html_join("\n", '<link rel="stylesheet" href="{}">', ((static(sheet),) for sheet in sheets))

@@ -54,11 +54,11 @@ class SimulatorForm(forms.Form):
 def simulator_page(request, simulator):
     """Run `simulator` (a `sim.registry.Simulator`) with the GET parameters and render its page.
 
-    htmx requests get only `#result`. Without parameters the page shows the default run. Invalid
+    htmx requests get only the result region (`sim/_page.html#result`, or `#region` with the form). Without parameters the page shows the default run. Invalid
     input answers 400 with the form's errors, plus the simulator's `error_context()` for whatever
     the page shows even without a run.
     """
-    engine, form_class, template = simulator.engine, simulator.form_class, simulator.page_template
+    engine, form_class = simulator.engine, simulator.form_class
     params = engine.parse_params({})
     if any(name in request.GET for name in param_names(engine)):
         form = form_class(request.GET)
@@ -66,18 +66,22 @@ def simulator_page(request, simulator):
             context = {"simulator": simulator, "form": form, "groups": form.groups(),
                        "presets": preset_links(engine, simulator.presets), "errors": form.errors,
                        **(simulator.error_context() if simulator.error_context else {})}
-            return _render(request, template, context, status=400)
+            return _render(request, simulator, context, status=400)
         params = form.cleaned_data["params"]
     result = simulate_cached(simulator.kind, params)
     form = form_class.showing(params)
     context = {"simulator": simulator, "form": form, "groups": form.groups(),
                "presets": preset_links(engine, simulator.presets, current=params),
                **simulator.result_context(request, params, result)}
-    return _render(request, template, context)
+    return _render(request, simulator, context)
 
 
-def _render(request, template, context, *, status=200):
-    return render(request, f"{template}#result" if request.htmx else template, context, status=status)
+def _render(request, simulator, context, *, status=200):
+    if request.htmx:
+        template = "sim/_page.html#region" if simulator.swaps_form else "sim/_page.html#result"
+    else:
+        template = simulator.page_template
+    return render(request, template, context, status=status)
 
 
 def preset_links(engine, presets, *, current=None):

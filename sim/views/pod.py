@@ -106,7 +106,8 @@ class PodLifecycleForm(SimulatorForm):
         """Fieldsets in the order the page shows them."""
         group = lambda legend, names: {"legend": legend, "fields": [self[name] for name in names]}  # noqa: E731
         probes = [
-            {"legend": _("%(probe)s probe") % {"probe": kind}, "probe": kind, "open": bool(self[kind].value()),
+            {"legend": _("%(probe)s probe") % {"probe": kind}, "collapsible": True, "id": f"probe-{kind}", "css": "probe",
+             "open": bool(self[kind].value()),
              "fields": [self[kind], *(self[f"{kind}_{name}"] for name in pod.PROBE_FIELDS)]}
             for kind in pod.PROBE_KINDS
         ]

@@ -163,11 +163,12 @@ def test_bad_input_answers_400_naming_each_field_on_the_page_and_in_the_fragment
 
 @SIMULATORS
 def test_the_page_links_every_preset_and_marks_the_one_shown(client, simulator):
-    for _, _, raw in simulator.presets:
-        query = urlencode(simulator.engine.parse_params(raw).to_query())
-        html = page(client, simulator, query=dict(simulator.engine.parse_params(raw).to_query())).content.decode()
-        assert f'href="?{escape(query)}"' in html
-        assert html.count('aria-current="true"') >= 1
+    for slug, _, raw in simulator.presets:
+        canonical = simulator.engine.parse_params(raw).to_query()
+        html = page(client, simulator, query=canonical).content.decode()
+        presets = html.split(f'class="{simulator.prefix}-presets"')[1].split("</nav>")[0]
+        assert f'href="?{escape(urlencode(canonical))}" data-preset="{slug}" aria-current="true"' in presets
+        assert presets.count('aria-current="true"') == 1
 
 
 @SIMULATORS
@@ -229,3 +230,48 @@ def test_every_registered_stylesheet_exists():
 def test_the_page_links_its_stylesheet(client, simulator):
     html = page(client, simulator).content.decode()
     assert f"/static/{simulator.stylesheet}" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page_of", ["question", "review"])
+def test_pages_that_embed_runs_link_every_simulator_stylesheet(client, page_of):
+    from tests.quiz.helpers import make_card, make_question, make_user
+
+    simulator = registry.SIMULATORS[0]
+    question = make_question("with-a-run", sims=[{"kind": simulator.kind, "params": simulator.presets[0][2],
+                                                  "caption": {"en": "A run", "zh": "一次运行"}}])
+    if page_of == "question":
+        url = f"/en/questions/{question.slug}/"
+    else:
+        user = make_user()
+        card = make_card(user, question)
+        client.force_login(user)
+        url = f"/en/review/?card={card.pk}"
+    html = client.get(url).content.decode()
+    assert "sim-embed" in html
+    for sheet in registry.stylesheets():
+        assert f'href="/static/{sheet}"' in html
+
+
+# --- the skeleton --------------------------------------------------------------------------------------
+
+
+@SIMULATORS
+def test_every_form_follows_the_one_htmx_convention(client, simulator):
+    html = page(client, simulator).content.decode()
+    form = html.split('<form class="sim-form')[1].split(">")[0]
+    assert 'method="get"' in form and 'hx-trigger="submit, input delay:400ms"' in form
+    assert 'hx-sync="this:replace"' in form
+    target = f"#{simulator.prefix}-sim" if simulator.swaps_form else f"#{simulator.prefix}-result"
+    assert f'hx-target="{target}"' in html
+    assert f'<span id="{simulator.prefix}-indicator" class="htmx-indicator"' in html
+
+
+@SIMULATORS
+def test_the_page_shows_a_legend_drawn_from_the_colour_table(client, simulator):
+    from sim.charts import COLOURS
+
+    html = page(client, simulator).content.decode()
+    legend = html.split('<ul class="sim-legend">')[1].split("</ul>")[0]
+    fills = re.findall(r'(?:fill|stroke)="(#[0-9a-f]{6})"', legend)
+    assert fills and set(fills) <= set(COLOURS.values())
