@@ -5,13 +5,15 @@ Coordinates are computed here so the template only places shapes; everything is 
 
 from __future__ import annotations
 
+from sim.charts import COLOURS, legend
+
 FULL = {"width": 640, "row": 30, "bar": 20, "top": 8, "bottom": 26, "label": 120, "right": 56}
 COMPACT = {"width": 480, "row": 24, "bar": 16, "top": 6, "bottom": 22, "label": 96, "right": 48}
 PLUGIN_COLOURS = {
-    "NodeResourcesFit": "#326ce5",
-    "NodeResourcesBalancedAllocation": "#8250df",
-    "TaintToleration": "#1a7f37",
-    "NodeAffinity": "#bf8700",
+    "NodeResourcesFit": "blue",
+    "NodeResourcesBalancedAllocation": "purple",
+    "TaintToleration": "dark-green",
+    "NodeAffinity": "amber",
 }
 
 
@@ -37,7 +39,7 @@ def build_chart(result: dict, *, compact: bool = False) -> dict | None:
                 continue
             width = round(weighted / top_value * plot_width, 2)
             segments.append({"plugin": plugin, "x": round(x, 2), "width": width, "value": weighted,
-                             "fill": PLUGIN_COLOURS[plugin]})
+                             "fill": COLOURS[PLUGIN_COLOURS[plugin]]})
             x += width
         bars.append({
             "name": row["name"],
@@ -59,5 +61,7 @@ def build_chart(result: dict, *, compact: bool = False) -> dict | None:
         "label_x": plot_left - 6,
         "axis_y": height - layout["bottom"] + 4,
         "bars": bars,
-        "legend": [{"plugin": name, "fill": fill} for name, fill in PLUGIN_COLOURS.items()],
+        "text": COLOURS["text"],
+        "axis": COLOURS["muted"],
+        "legend": legend(*PLUGIN_COLOURS.items()),
     }
