@@ -100,12 +100,27 @@ class Requirement:
 
 @dataclass(frozen=True)
 class Term:
-    """A NodeSelectorTerm: its requirements are ANDed; a term without any matches no node."""
+    """A NodeSelectorTerm: matchExpressions on labels and matchFields on metadata.name, all ANDed.
+
+    A term with neither matches no node (component-helpers nodeaffinity nodeSelectorTerms).
+    """
 
     requirements: tuple[Requirement, ...]
+    fields: tuple[Requirement, ...] = ()
 
-    def matches(self, labels: Mapping[str, str]) -> bool:
-        return bool(self.requirements) and all(r.matches(labels) for r in self.requirements)
+    def matches(self, labels: Mapping[str, str], node_name: str = "") -> bool:
+        if not self.requirements and not self.fields:
+            return False
+        name = {"metadata.name": node_name}
+        return all(r.matches(labels) for r in self.requirements) and all(f.matches(name) for f in self.fields)
+
+    def node_names(self) -> set[str] | None:
+        """The node names this term pins with matchFields metadata.name In (their intersection), or None."""
+        names = None
+        for requirement in self.fields:
+            if requirement.operator == "In":
+                names = set(requirement.values) if names is None else names & set(requirement.values)
+        return names
 
 
 @dataclass(frozen=True)
@@ -436,9 +451,19 @@ def _tolerations(reader, raw, path) -> tuple[Toleration, ...]:
 
 def _term(reader, raw, path) -> Term:
     values = reader.mapping(raw, path, {"matchExpressions", "matchFields"})
-    if "matchFields" in values:
-        reader.error(f"{path}.matchFields", "matchFields (metadata.name) is not modelled by this simulator; "
-                                            "use matchExpressions with kubernetes.io/hostname")
+    fields = []
+    for i, item in enumerate(reader.sequence(values.get("matchFields"), f"{path}.matchFields")):
+        item_path = f"{path}.matchFields[{i}]"
+        expr = reader.mapping(item, item_path, {"key", "operator", "values"})
+        if expr.get("key") != "metadata.name":
+            reader.error(f"{item_path}.key", 'Unsupported value: supported values: "metadata.name"')
+        operator = reader.choice(expr.get("operator") or "?", f"{item_path}.operator", ("In", "NotIn"), default="In")
+        raw_values = reader.sequence(expr.get("values"), f"{item_path}.values")
+        if len(raw_values) != 1:
+            reader.error(f"{item_path}.values", "must be only one value when `operator` is 'In' or 'NotIn' for "
+                                                "node field selector")
+        fields.append(Requirement("metadata.name", operator,
+                                  tuple(reader.text(v, f"{item_path}.values[{j}]") for j, v in enumerate(raw_values))))
     requirements = []
     for i, item in enumerate(reader.sequence(values.get("matchExpressions"), f"{path}.matchExpressions")):
         item_path = f"{path}.matchExpressions[{i}]"
@@ -458,7 +483,10 @@ def _term(reader, raw, path) -> Term:
             reader.error(f"{item_path}.values", "must be specified single value when `operator` is 'Lt' or 'Gt', "
                                                 "and it must be an integer")
         requirements.append(Requirement(key, operator, texts))
-    return Term(tuple(requirements))
+    term = Term(tuple(requirements), tuple(fields))
+    if term.node_names() == set():
+        reader.error(f"{path}.matchFields", "metadata.name In values that never meet: not modelled by this simulator")
+    return term
 
 
 def _affinity(reader, raw, path):
@@ -503,7 +531,7 @@ def _pod(reader, raw) -> PodSpec:
         containers=containers,
         init_containers=init,
         priority=reader.integer(values.get("priority"), "pod.priority", default=0, minimum=-INT32_MAX - 1,
-                                maximum=1_000_000_000 * 2),
+                                maximum=INT32_MAX),
         preemption_policy=reader.choice(values.get("preemptionPolicy"), "pod.preemptionPolicy", PREEMPTION_POLICIES,
                                         default="PreemptLowerPriority"),
         node_selector=node_selector,
@@ -523,7 +551,7 @@ def _running_pods(reader, raw, path) -> tuple[RunningPod, ...]:
         name = reader.text(values.get("name"), f"{item_path}.name", default=f"pod-{i + 1}") or f"pod-{i + 1}"
         containers, init = _pod_containers(reader, values, item_path)
         priority = reader.integer(values.get("priority"), f"{item_path}.priority", default=0,
-                                  minimum=-INT32_MAX - 1, maximum=2_000_001_000)
+                                  minimum=-INT32_MAX - 1, maximum=INT32_MAX)
         pods.append(RunningPod(name, priority, containers, init))
     return tuple(pods)
 

@@ -136,13 +136,35 @@ def affinity_prefilter_skips(pod: PodSpec) -> bool:
     return not pod.node_selector and pod.required is None
 
 
-def matches_node_selector_and_affinity(pod: PodSpec, labels: dict[str, str]) -> bool:
+def matches_node_selector_and_affinity(pod: PodSpec, labels: dict[str, str], node_name: str) -> bool:
     """nodeaffinity.GetRequiredNodeAffinity(pod).Match: all nodeSelector pairs, and any required term."""
     if any(labels.get(key) != wanted for key, wanted in pod.node_selector):
         return False
-    if pod.required is not None and not any(term.matches(labels) for term in pod.required):
+    if pod.required is not None and not any(term.matches(labels, node_name) for term in pod.required):
         return False
     return True
+
+
+def prefilter_node_names(pod: PodSpec) -> set[str] | None:
+    """NodeAffinity.PreFilter's PreFilterResult: the nodes named by matchFields metadata.name In, or None for all.
+
+    Terms are ORed, so one term without such a field means every node stays a candidate. The
+    framework then marks every other node "node(s) didn't satisfy plugin(s) [NodeAffinity]"
+    (schedule_one.go findNodesThatFitPod, SetAbsentNodesStatus). The DaemonSet controller pins its
+    pods to their node this way (pkg/controller/daemon/util ReplaceDaemonSetPodNodeNameNodeAffinity).
+    """
+    if pod.required is None:
+        return None
+    names = set()
+    for term in pod.required:
+        term_names = term.node_names()
+        if term_names is None:
+            return None
+        names |= term_names
+    return names
+
+
+PREFILTER_REASON = "node(s) didn't satisfy plugin(s) [NodeAffinity]"
 
 
 def run_filters(pod: PodSpec, state: NodeState, pod_request: tuple[int, int]):
@@ -179,7 +201,7 @@ def _filter(plugin, pod, state, pod_request):
         if find_untolerated_taint(node.taints, pod.tolerations) is not None:
             return UNRESOLVABLE, (ERR_TAINT,)
     elif plugin == NODE_AFFINITY:
-        if not matches_node_selector_and_affinity(pod, node.label_map):
+        if not matches_node_selector_and_affinity(pod, node.label_map, node.name):
             return UNRESOLVABLE, (ERR_AFFINITY,)
     elif plugin == NODE_RESOURCES_FIT:
         return fits_request(state, pod_request)
@@ -282,7 +304,7 @@ def taint_score(pod: PodSpec, node: Node) -> int:
 def affinity_score(pod: PodSpec, node: Node) -> int:
     """NodeAffinity.Score: the sum of the weights of the preferred terms the node matches."""
     labels = node.label_map
-    return sum(p.weight for p in pod.preferred if p.term.matches(labels))
+    return sum(p.weight for p in pod.preferred if p.term.matches(labels, node.name))
 
 
 def default_normalize_score(scores: list[int], *, reverse: bool, max_priority: int = MAX_NODE_SCORE) -> list[int]:

@@ -157,6 +157,37 @@ pod:
   requests: {cpu: "1", memory: 2Gi}
 """
 
+_DAEMONSET = """\
+# The DaemonSet controller pins each of its Pods to one node with matchFields and adds these tolerations.
+nodes:
+  - name: node-a
+    allocatable: {cpu: "4", memory: 8Gi}
+  - name: node-b
+    allocatable: {cpu: "4", memory: 8Gi}
+    requested: {cpu: __CPU__, memory: 2Gi, pods: 14}
+    unschedulable: true
+    taints: [{key: node.kubernetes.io/unschedulable, effect: NoSchedule}]
+  - name: node-c
+    allocatable: {cpu: "4", memory: 8Gi}
+pod:
+  name: node-exporter-x7k2p
+  namespace: monitoring
+  priority: 2000001000
+  requests: {cpu: 100m, memory: 180Mi}
+  affinity:
+    nodeAffinity:
+      requiredDuringSchedulingIgnoredDuringExecution:
+        nodeSelectorTerms:
+          - matchFields: [{key: metadata.name, operator: In, values: [node-b]}]
+  tolerations:
+    - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute}
+    - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute}
+    - {key: node.kubernetes.io/disk-pressure, operator: Exists, effect: NoSchedule}
+    - {key: node.kubernetes.io/memory-pressure, operator: Exists, effect: NoSchedule}
+    - {key: node.kubernetes.io/pid-pressure, operator: Exists, effect: NoSchedule}
+    - {key: node.kubernetes.io/unschedulable, operator: Exists, effect: NoSchedule}
+"""
+
 PRESETS = {p.slug: p for p in (
     Preset("node-out-of-cpu", _OUT_OF_CPU),
     Preset("tainted-control-plane", _CONTROL_PLANE),
@@ -166,5 +197,7 @@ PRESETS = {p.slug: p for p in (
     Preset("priority-preemption", _PREEMPTS),
     Preset("cordoned-node", _CORDONED),
     Preset("nothing-fits", _NOTHING_FITS),
+    Preset("daemonset-pod", _DAEMONSET.replace("__CPU__", "1500m")),
+    Preset("daemonset-pod-no-room", _DAEMONSET.replace("__CPU__", "3950m")),
 )}
 DEFAULT_PRESET = "node-out-of-cpu"

@@ -3,7 +3,8 @@
 The run follows kubernetes pkg/scheduler/schedule_one.go for the current release:
 
 - schedulePod / findNodesThatFitPod: every node is checked (below 100 nodes
-  numFeasibleNodesToFind checks them all); the filters run in the default order and stop at the
+  numFeasibleNodesToFind checks them all) unless NodeAffinity's PreFilterResult (matchFields
+  metadata.name In) names the candidates; the filters run in the default order and stop at the
   first failure (see _sched_plugins.py for each plugin and its source).
 - With exactly one feasible node the scheduler takes it without scoring ("When only one node after
   predicate, just use it").
@@ -17,12 +18,12 @@ The run follows kubernetes pkg/scheduler/schedule_one.go for the current release
   FailedScheduling event with FitError's message (see _sched_preemption.py).
 
 Modelled: NodeUnschedulable, NodeName, TaintToleration, NodeAffinity (nodeSelector, required and
-preferred matchExpressions), NodeResourcesFit (pods, cpu, memory; LeastAllocated or MostAllocated
+preferred matchExpressions, matchFields on metadata.name), NodeResourcesFit (pods, cpu, memory; LeastAllocated or MostAllocated
 scoring), NodeResourcesBalancedAllocation and DefaultPreemption without PDBs. Simplified: NodePorts
 skips (no host ports modelled); PodTopologySpread and InterPodAffinity skip (the Pod has no labels,
 owners or pod affinity), ImageLocality scores 0 on every node (no images modelled) and the volume
 plugins find nothing to check, so none of these changes a total; ephemeral storage, extended
-resources, pod overhead, pod-level resources and matchFields are not modelled. A Pod with
+resources, pod overhead and pod-level resources are not modelled. A Pod with
 spec.nodeName set never reaches the scheduler (the kubelet admits it directly); the run says so
 and shows what the filters would say.
 """
@@ -48,15 +49,19 @@ from ._sched_plugins import (
     FILTER_PLUGINS,
     NODE_AFFINITY,
     NODE_RESOURCES_FIT,
+    PREFILTER_REASON,
     SCORE_PLUGINS,
     SCORE_WEIGHTS,
     TAINT_TOLERATION,
+    UNRESOLVABLE,
     NodeState,
+    Status,
     affinity_score,
     balanced_score,
     default_normalize_score,
     fit_score,
     pod_requests,
+    prefilter_node_names,
     run_filters,
     taint_score,
 )
@@ -88,9 +93,14 @@ def simulate(params: Params) -> Result:
     states = {node.name: NodeState(node) for node in cluster.nodes}
 
     rows, statuses, feasible = [], {}, []
+    candidates = prefilter_node_names(pod)
     for node in cluster.nodes:
         state = states[node.name]
-        status, steps = run_filters(pod, state, request)
+        if candidates is None or node.name in candidates:
+            status, steps = run_filters(pod, state, request)
+        else:
+            status = Status(NODE_AFFINITY, UNRESOLVABLE, (PREFILTER_REASON,))
+            steps = [(plugin, "prefiltered") for plugin in FILTER_PLUGINS]
         if status is None:
             feasible.append(node.name)
         else:

@@ -23,6 +23,8 @@ PRESETS = (
     ("priority-preemption", gettext_lazy("A high-priority Pod that preempts"), {"preset": "priority-preemption"}),
     ("cordoned-node", gettext_lazy("A cordoned node"), {"preset": "cordoned-node"}),
     ("nothing-fits", gettext_lazy("Nothing fits: FailedScheduling"), {"preset": "nothing-fits"}),
+    ("daemonset-pod", gettext_lazy("A DaemonSet Pod on a cordoned node"), {"preset": "daemonset-pod"}),
+    ("daemonset-pod-no-room", gettext_lazy("A DaemonSet Pod whose node is full"), {"preset": "daemonset-pod-no-room"}),
 )
 
 
@@ -145,7 +147,8 @@ def node_rows(result):
 
 def _step_label(outcome):
     return {"pass": pgettext("scheduler", "passed"), "fail": pgettext("scheduler", "failed"),
-            "skip": pgettext("scheduler", "skipped"), "not_run": pgettext("scheduler", "not run")}[outcome]
+            "skip": pgettext("scheduler", "skipped"), "not_run": pgettext("scheduler", "not run"),
+            "prefiltered": pgettext("scheduler", "not a PreFilter candidate")}[outcome]
 
 
 def describe_outcome(result) -> list[str]:

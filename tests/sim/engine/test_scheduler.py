@@ -507,3 +507,47 @@ def test_default_normalize_score_matches_normalize_score_test():
     assert default_normalize_score([10, 20, 30, 40, 50], reverse=False) == [20, 40, 60, 80, 100]
     assert default_normalize_score([10, 20, 30, 40, 50], reverse=True) == [80, 60, 40, 20, 0]
     assert default_normalize_score([0, 0], reverse=True) == [100, 100]
+
+
+# --- matchFields and the PreFilterResult (DaemonSet pods) ------------------------------------------------------------
+
+
+def test_match_fields_narrow_the_candidates_and_the_others_are_counted_as_the_framework_counts_them():
+    result = run(scheduler.PRESETS["daemonset-pod-no-room"].yaml)
+    assert [row["filter"]["reasons"] for row in result["nodes"]] == [
+        ["node(s) didn't satisfy plugin(s) [NodeAffinity]"], ["Insufficient cpu"],
+        ["node(s) didn't satisfy plugin(s) [NodeAffinity]"]]
+    assert {s["outcome"] for s in result["nodes"][0]["filter_steps"]} == {"prefiltered"}
+    assert result["message"] == (
+        "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]. "
+        "no new claims to deallocate, preemption: 0/3 nodes are available: 1 No preemption victims found for "
+        "incoming pod, 2 Preemption is not helpful for scheduling.")
+
+
+def test_a_daemonset_pod_tolerates_the_cordon_and_lands_on_its_node():
+    result = run(scheduler.PRESETS["daemonset-pod"].yaml)
+    assert result["chosen"] == "node-b" and result["scoring_skipped"]
+
+
+def test_a_term_without_match_fields_keeps_every_node_a_candidate():
+    pod = {"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+        {"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["a"]}]},
+        {"matchExpressions": [{"key": "zone", "operator": "Exists"}]}]}}}}
+    result = run({"nodes": [node("a", 1, "1Gi"), node("b", 1, "1Gi", labels={"zone": "z"}), node("c", 1, "1Gi")],
+                  "pod": pod})
+    assert result["feasible"] == ["a", "b"]
+    assert result["nodes"][2]["filter"]["reasons"] == ["node(s) didn't match Pod's node affinity/selector"]
+
+
+@pytest.mark.parametrize(("field", "path"), [
+    ({"key": "metadata.namespace", "operator": "In", "values": ["a"]}, "key"),
+    ({"key": "metadata.name", "operator": "Exists"}, "operator"),
+    ({"key": "metadata.name", "operator": "In", "values": ["a", "b"]}, "values"),
+])
+def test_match_fields_are_validated_like_the_api_server(field, path):
+    scenario = {"nodes": [node("a", 1, "1Gi")], "pod": {"affinity": {"nodeAffinity": {
+        "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchFields": [field]}]}}}}}
+    with pytest.raises(ParamError) as caught:
+        run(scenario)
+    prefix = "pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]"
+    assert f"{prefix}.matchFields[0].{path}" in caught.value.errors
