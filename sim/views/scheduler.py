@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -13,6 +17,7 @@ from sim.views.common import SimulatorForm, run_links
 
 KIND = scheduler.KIND
 EVENTS_HEADER = ("Type", "Reason", "Age", "From", "Message")
+CAMEL_WORD = re.compile(r"[A-Z][a-z]+|[A-Z]+(?![a-z])|[a-z]+")
 PRESETS = (
     ("node-out-of-cpu", gettext_lazy("A node out of CPU"), {"preset": "node-out-of-cpu"}),
     ("tainted-control-plane", gettext_lazy("A tainted control-plane node"), {"preset": "tainted-control-plane"}),
@@ -93,9 +98,23 @@ class SchedulerForm(SimulatorForm):
         return self.cleaned_data
 
 
+def plugin_label(name):
+    """A plugin name that may wrap between its words in a narrow table header."""
+    return format_html_join(mark_safe("<wbr>"), "{}", ((word,) for word in CAMEL_WORD.findall(name)))
+
+
+def table_headers(result):
+    """The filter and score tables' column headers."""
+    return {
+        "filter_headers": [plugin_label(name) for name in result["filter_plugins"]],
+        "score_headers": [{**plugin, "label": plugin_label(plugin["name"])} for plugin in result["score_plugins"]],
+    }
+
+
 def result_context(request, params, result):
     """Everything the result region shows for one run."""
     return {
+        **table_headers(result),
         "params": params,
         "result": result,
         "rows": node_rows(result),
@@ -112,6 +131,7 @@ def result_context(request, params, result):
 def embed_context(params, result):
     """The compact tables, the message and the outcome for a preset embedded in an answer."""
     return {
+        **table_headers(result),
         "rows": node_rows(result),
         "outcome": describe_outcome(result)[:2],
         "events": event_lines(result["events"]),

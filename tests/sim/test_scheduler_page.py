@@ -39,7 +39,7 @@ def test_the_default_page_shows_filters_scores_and_the_scheduled_event(client, l
     assert "Successfully assigned default/web to node-b" in html
     assert 'class="sched-chart' in html and 'role="img"' in html
     assert re.search(r'<tr class="chosen">\s*<th scope="row">node-b', html)
-    assert "59 → 59 × 1 = <strong>59</strong>" in html
+    assert "<span>59 → 59</span> <span>× 1 = <strong>59</strong></span>" in html
 
 
 def test_the_editor_holds_the_presets_yaml_so_editing_starts_from_it(client):
