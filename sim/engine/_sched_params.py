@@ -25,6 +25,9 @@ MAX_SCENARIO_BYTES = 16 * 1024
 MAX_NODES = 50
 MAX_PODS_PER_NODE = 110
 MAX_ITEMS = 50
+# Whole-scenario budgets: YAML aliases can repeat one list many times within 16 KB.
+MAX_LISTED_PODS = 500
+MAX_CONTAINERS = 2000
 MAX_SEED = 2**31 - 1
 DEFAULT_MAX_PODS = 110
 INT32_MAX = 2**31 - 1
@@ -221,6 +224,17 @@ class _Reader:
     def __init__(self):
         self.errors: dict[str, str] = {}
         self.ignored: list[str] = []
+        self.pods = 0
+        self.containers = 0
+
+    def spend(self, what, count, limit, path) -> bool:
+        """Count `count` more pods or containers; False (and an error at `path`) once over `limit`."""
+        total = getattr(self, what) + count
+        setattr(self, what, total)
+        if total > limit:
+            self.error(path, f"at most {limit} {what} in the whole scenario in this simulator")
+            return False
+        return True
 
     def error(self, path, message):
         self.errors.setdefault(path, message)
@@ -362,7 +376,10 @@ def _requests(reader, raw, path) -> Requests:
 
 def _containers(reader, raw, path) -> tuple[Requests, ...]:
     containers = []
-    for i, item in enumerate(reader.sequence(raw, path, limit=20)):
+    items = reader.sequence(raw, path, limit=20)
+    if not reader.spend("containers", len(items), MAX_CONTAINERS, path):
+        return ()
+    for i, item in enumerate(items):
         item_path = f"{path}[{i}]"
         container = reader.mapping(item, item_path, {"name", "resources"})
         resources = reader.mapping(container.get("resources"), f"{item_path}.resources", {"requests", "limits"})
@@ -544,7 +561,10 @@ def _pod(reader, raw) -> PodSpec:
 
 def _running_pods(reader, raw, path) -> tuple[RunningPod, ...]:
     pods = []
-    for i, item in enumerate(reader.sequence(raw, path, limit=MAX_PODS_PER_NODE)):
+    items = reader.sequence(raw, path, limit=MAX_PODS_PER_NODE)
+    if not reader.spend("pods", len(items), MAX_LISTED_PODS, path):
+        return ()
+    for i, item in enumerate(items):
         item_path = f"{path}[{i}]"
         keys = {"name", "priority", "requests", "containers", "initContainers"}
         values = reader.mapping(_flatten(reader, item, item_path, spec_keys=keys), item_path, keys)

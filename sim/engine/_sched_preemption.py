@@ -78,16 +78,16 @@ def select_victims_on_node(pod, pod_request, state: NodeState):
     potential = [p for p in state.pods if p.priority < pod.priority]
     if not potential:
         return None, Status("DefaultPreemption", "UnschedulableAndUnresolvable", (NO_VICTIMS,))
-    remaining = [p for p in state.pods if p.priority >= pod.priority]
-    failure, _ = run_filters(pod, NodeState(state.node, remaining), pod_request)
+    remaining = NodeState(state.node, [p for p in state.pods if p.priority >= pod.priority])
+    failure, _ = run_filters(pod, remaining, pod_request)
     if failure is not None:
         return None, failure
     # MoreImportantPod: higher priority first; equal priorities keep the listed order (start times not modelled).
     potential.sort(key=lambda p: -p.priority)
     victims = []
     for candidate in potential:
-        trial = remaining + [candidate]
-        failure, _ = run_filters(pod, NodeState(state.node, trial), pod_request)
+        trial = remaining.plus(candidate)
+        failure, _ = run_filters(pod, trial, pod_request)
         if failure is None:
             remaining = trial
         else:

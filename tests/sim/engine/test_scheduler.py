@@ -551,3 +551,12 @@ def test_match_fields_are_validated_like_the_api_server(field, path):
         run(scenario)
     prefix = "pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]"
     assert f"{prefix}.matchFields[0].{path}" in caught.value.errors
+
+
+def test_yaml_aliases_cannot_multiply_the_work_past_the_budgets():
+    pods = ", ".join(["*p"] * 100)
+    nodes = "\n".join(f"  - {{name: n{i}, allocatable: {{cpu: 1, memory: 1Gi}}, pods: *pods}}" for i in range(10))
+    scenario = f"x: &p {{name: a, requests: {{cpu: 1m}}}}\ny: &pods [{pods}]\nnodes:\n{nodes}\n"
+    with pytest.raises(ParamError) as caught:
+        scheduler.parse_params({"scenario": scenario})
+    assert caught.value.errors["nodes[5].pods"] == "at most 500 pods in the whole scenario in this simulator"
