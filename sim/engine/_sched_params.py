@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from ._sched_quantity import QuantityError, milli_value, parse_quantity, value
+from ._sched_quantity import QuantityError, format_cpu, format_memory, milli_value, parse_quantity, value
 from .errors import ParamError
 
 MAX_SCENARIO_BYTES = 16 * 1024
@@ -383,20 +383,37 @@ def _containers(reader, raw, path) -> tuple[Requests, ...]:
         item_path = f"{path}[{i}]"
         container = reader.mapping(item, item_path, {"name", "resources"})
         resources = reader.mapping(container.get("resources"), f"{item_path}.resources", {"requests", "limits"})
-        if "limits" in resources:
-            reader.ignored.append(f"{item_path}.resources.limits")
-        containers.append(_requests(reader, resources.get("requests"), f"{item_path}.resources.requests"))
+        requests = _requests(reader, resources.get("requests"), f"{item_path}.resources.requests")
+        limits = _requests(reader, resources.get("limits"), f"{item_path}.resources.limits")
+        containers.append(_default_requests(reader, requests, limits, f"{item_path}.resources"))
     return tuple(containers)
 
 
+def _default_requests(reader, requests: Requests, limits: Requests, path) -> Requests:
+    """API defaulting and validation of one container's requests against its limits.
+
+    pkg/apis/core/v1/defaults.go SetDefaults_Pod: a resource with a limit and no request gets the
+    limit as its request. ValidateResourceRequirements: a request may not exceed its limit.
+    """
+    cpu = limits.cpu_m if requests.cpu_m is None else requests.cpu_m
+    memory = limits.memory if requests.memory is None else requests.memory
+    for name, request, limit, text in (("cpu", requests.cpu_m, limits.cpu_m, format_cpu),
+                                       ("memory", requests.memory, limits.memory, format_memory)):
+        if request is not None and limit is not None and request > limit:
+            reader.error(f"{path}.requests.{name}", f"must be less than or equal to {name} limit of {text(limit)}")
+    return Requests(cpu, memory)
+
+
 def _pod_containers(reader, values, path) -> tuple[tuple[Requests, ...], tuple[Requests, ...]]:
-    """`requests` (one container) or `containers` and `initContainers`; neither means one container without requests."""
-    if "requests" in values and "containers" in values:
+    """`requests` / `limits` (one container) or `containers` and `initContainers`; none means one container without requests."""
+    if ("requests" in values or "limits" in values) and "containers" in values:
         reader.error(f"{path}.requests", "give either requests (one container) or containers, not both")
     if "containers" in values:
         containers = _containers(reader, values["containers"], f"{path}.containers")
-    elif "requests" in values:
-        containers = (_requests(reader, values["requests"], f"{path}.requests"),)
+    elif "requests" in values or "limits" in values:
+        requests = _requests(reader, values.get("requests"), f"{path}.requests")
+        limits = _requests(reader, values.get("limits"), f"{path}.limits")
+        containers = (_default_requests(reader, requests, limits, path),)
     else:
         containers = (Requests(),)
     init = _containers(reader, values.get("initContainers"), f"{path}.initContainers")
@@ -533,7 +550,7 @@ def _affinity(reader, raw, path):
 
 
 def _pod(reader, raw) -> PodSpec:
-    keys = {"name", "namespace", "requests", "containers", "initContainers", "nodeSelector", "affinity",
+    keys = {"name", "namespace", "requests", "limits", "containers", "initContainers", "nodeSelector", "affinity",
             "tolerations", "nodeName", "priority", "preemptionPolicy", "labels"}
     flat = _flatten(reader, raw, "pod", spec_keys=keys)
     values = reader.mapping(flat, "pod", keys)
@@ -566,7 +583,7 @@ def _running_pods(reader, raw, path) -> tuple[RunningPod, ...]:
         return ()
     for i, item in enumerate(items):
         item_path = f"{path}[{i}]"
-        keys = {"name", "priority", "requests", "containers", "initContainers"}
+        keys = {"name", "priority", "requests", "limits", "containers", "initContainers"}
         values = reader.mapping(_flatten(reader, item, item_path, spec_keys=keys), item_path, keys)
         name = reader.text(values.get("name"), f"{item_path}.name", default=f"pod-{i + 1}") or f"pod-{i + 1}"
         containers, init = _pod_containers(reader, values, item_path)

@@ -188,6 +188,23 @@ pod:
     - {key: node.kubernetes.io/unschedulable, operator: Exists, effect: NoSchedule}
 """
 
+_LIMITS_ONLY = """\
+# Only limits are set: the API server copies them into requests, and the scheduler uses requests.
+nodes:
+  - name: node-a
+    allocatable: {cpu: "4", memory: 8Gi}
+    requested: {cpu: "2", memory: 2Gi, pods: 10}
+  - name: node-b
+    allocatable: {cpu: "4", memory: 8Gi}
+    requested: {cpu: 3500m, memory: 1Gi, pods: 10}
+pod:
+  name: batch
+  containers:
+    - name: worker
+      resources:
+        limits: {cpu: "2", memory: 4Gi}
+"""
+
 PRESETS = {p.slug: p for p in (
     Preset("node-out-of-cpu", _OUT_OF_CPU),
     Preset("tainted-control-plane", _CONTROL_PLANE),
@@ -197,6 +214,7 @@ PRESETS = {p.slug: p for p in (
     Preset("priority-preemption", _PREEMPTS),
     Preset("cordoned-node", _CORDONED),
     Preset("nothing-fits", _NOTHING_FITS),
+    Preset("limits-without-requests", _LIMITS_ONLY),
     Preset("daemonset-pod", _DAEMONSET.replace("__CPU__", "1500m")),
     Preset("daemonset-pod-no-room", _DAEMONSET.replace("__CPU__", "3950m")),
 )}

@@ -28,6 +28,7 @@ PRESETS = (
     ("priority-preemption", gettext_lazy("A high-priority Pod that preempts"), {"preset": "priority-preemption"}),
     ("cordoned-node", gettext_lazy("A cordoned node"), {"preset": "cordoned-node"}),
     ("nothing-fits", gettext_lazy("Nothing fits: FailedScheduling"), {"preset": "nothing-fits"}),
+    ("limits-without-requests", gettext_lazy("Limits without requests"), {"preset": "limits-without-requests"}),
     ("daemonset-pod", gettext_lazy("A DaemonSet Pod on a cordoned node"), {"preset": "daemonset-pod"}),
     ("daemonset-pod-no-room", gettext_lazy("A DaemonSet Pod whose node is full"), {"preset": "daemonset-pod-no-room"}),
 )

@@ -457,7 +457,7 @@ pod:
     assert result["chosen"] == "worker" and result["pod"]["name"] == "api"
     assert result["pod"]["requests"] == {"cpu_m": 250, "memory": 64 * 2**20}
     assert "nodes[0].spec.podCIDR" in result["ignored_fields"]
-    assert "pod.containers[0].resources.limits" in result["ignored_fields"]
+    assert result["pod"]["requests"] == {"cpu_m": 250, "memory": 64 * 2**20}
 
 
 def test_strategy_seed_and_preset_are_validated():
@@ -560,3 +560,18 @@ def test_yaml_aliases_cannot_multiply_the_work_past_the_budgets():
     with pytest.raises(ParamError) as caught:
         scheduler.parse_params({"scenario": scenario})
     assert caught.value.errors["nodes[5].pods"] == "at most 500 pods in the whole scenario in this simulator"
+
+
+def test_a_limit_without_a_request_becomes_the_request_as_the_api_server_defaults_it():
+    pod = {"containers": [{"resources": {"limits": {"cpu": "1", "memory": "1Gi"}}},
+                          {"resources": {"requests": {"cpu": "100m"}, "limits": {"cpu": "2", "memory": "256Mi"}}}]}
+    result = run({"nodes": [node("a", 4, "4Gi"), node("b", 4, "4Gi")], "pod": pod})
+    assert result["pod"]["requests"] == {"cpu_m": 1100, "memory": 1280 * 2**20}
+    assert not result["pod"]["best_effort"]
+
+
+def test_a_request_above_its_limit_is_refused():
+    pod = {"containers": [{"resources": {"requests": {"cpu": "2"}, "limits": {"cpu": "1"}}}]}
+    with pytest.raises(ParamError) as caught:
+        run({"nodes": [node("a", 4, "4Gi")], "pod": pod})
+    assert caught.value.errors == {"pod.containers[0].resources.requests.cpu": "must be less than or equal to cpu limit of 1"}
