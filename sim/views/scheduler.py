@@ -95,7 +95,7 @@ class SchedulerForm(SimulatorForm):
                 if path in self.fields:
                     self.add_error(path, message)
                 else:
-                    self.add_error("scenario" if path != "preset" else None, f"{path}: {message}")
+                    self.add_error("scenario", f"{path}: {message}")
         return self.cleaned_data
 
 

@@ -129,3 +129,11 @@ def test_an_embed_shows_the_compact_tables_the_message_and_a_link(lang):
     assert "Warning  FailedScheduling" in html
     assert f'href="/{lang}/sim/scheduler/?preset=nothing-fits&amp;scenario=' in html
     assert ("没有节点" if lang == "zh-hans" else "No node passes the filters") in html
+
+
+def test_an_unknown_preset_is_a_400_beside_the_editor(client):
+    response = client.get("/en/sim/scheduler/", run_query(preset="no-such-preset"))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "preset: unknown preset; expected one of node-out-of-cpu" in html
+    assert "__all__" not in html
