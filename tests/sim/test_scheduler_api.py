@@ -59,3 +59,24 @@ def test_preset_and_scenario_together_are_refused(client):
 def test_any_text_is_a_run_or_a_400_never_a_500(client, text):
     response = client.get(API, {"scenario": text})
     assert response.status_code in (200, 400)
+
+
+def _documents():
+    from tests.sim.engine.test_scheduler import YAML_VALUES
+
+    return YAML_VALUES
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                   HealthCheck.too_slow])
+@given(_documents())
+def test_any_yaml_document_is_a_page_or_a_400_never_a_500(client, document):
+    import yaml
+
+    try:
+        text = yaml.safe_dump(document)
+    except (yaml.YAMLError, ValueError):
+        return
+    for path in (API, "/en/sim/scheduler/"):
+        response = client.get(path, {"scenario": text})
+        assert response.status_code in (200, 400)

@@ -575,3 +575,62 @@ def test_a_request_above_its_limit_is_refused():
     with pytest.raises(ParamError) as caught:
         run({"nodes": [node("a", 4, "4Gi")], "pod": pod})
     assert caught.value.errors == {"pod.containers[0].resources.requests.cpu": "must be less than or equal to cpu limit of 1"}
+
+
+CPU = st.sampled_from(["0", "100m", "250m", "500m", "1", "1500m", "2", "4", "8"])
+MEMORY = st.sampled_from(["0", "128Mi", "512Mi", "1Gi", "2Gi", "4Gi", "8Gi", "16Gi"])
+KEYS = st.sampled_from(["a", "b", "zone"])
+VALUES = st.sampled_from(["x", "y", "1", "5"])
+EFFECTS = st.sampled_from(["NoSchedule", "PreferNoSchedule", "NoExecute"])
+
+
+@st.composite
+def scenarios(draw):
+    nodes = []
+    for i in range(draw(st.integers(1, 6))):
+        taints = draw(st.lists(st.fixed_dictionaries({"key": KEYS, "value": VALUES, "effect": EFFECTS}), max_size=2,
+                               unique_by=lambda t: (t["key"], t["effect"])))
+        nodes.append({
+            "name": f"n{i}",
+            "allocatable": {"cpu": draw(CPU), "memory": draw(MEMORY), "pods": draw(st.integers(0, 4))},
+            "requested": {"cpu": draw(CPU), "memory": draw(MEMORY), "pods": draw(st.integers(0, 2))},
+            "labels": draw(st.dictionaries(KEYS, VALUES, max_size=3)),
+            "taints": taints,
+            "unschedulable": draw(st.booleans()),
+            "pods": draw(st.lists(st.fixed_dictionaries({"priority": st.integers(-5, 5), "requests": st.fixed_dictionaries(
+                {"cpu": CPU, "memory": MEMORY})}), max_size=3)),
+        })
+    expression = st.fixed_dictionaries({"key": KEYS, "operator": st.sampled_from(["In", "NotIn"]), "values": st.lists(VALUES, min_size=1, max_size=2)})
+    pod = {
+        "priority": draw(st.integers(-5, 5)),
+        "requests": draw(st.fixed_dictionaries({}, optional={"cpu": CPU, "memory": MEMORY})),
+        "nodeSelector": draw(st.dictionaries(KEYS, VALUES, max_size=1)),
+        "tolerations": draw(st.lists(st.fixed_dictionaries({"key": KEYS, "operator": st.just("Exists")},
+                                                           optional={"effect": EFFECTS}), max_size=2)),
+        "affinity": {"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": draw(st.lists(
+            st.fixed_dictionaries({"weight": st.integers(1, 100), "preference": st.fixed_dictionaries(
+                {"matchExpressions": st.lists(expression, min_size=1, max_size=2)})}), max_size=2))}},
+    }
+    return {"nodes": nodes, "pod": pod}
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenarios(), st.sampled_from(["LeastAllocated", "MostAllocated"]), st.integers(0, 5))
+def test_every_valid_scenario_obeys_the_cycles_invariants(scenario, strategy, seed):
+    result = run(scenario, strategy=strategy, seed=seed)
+    feasible = [row["name"] for row in result["nodes"] if row["filter"] is None]
+    assert result["feasible"] == feasible
+    if not feasible:
+        assert result["chosen"] is None and result["message"].startswith(f"0/{len(result['nodes'])} nodes are available: ")
+        assert "preemption: " in result["message"] or result["nominated_node_name"]
+        return
+    assert result["chosen"] in result["selected"] and set(result["selected"]) <= set(feasible)
+    if len(feasible) == 1:
+        assert result["scoring_skipped"] and result["chosen"] == feasible[0]
+        return
+    totals = {row["name"]: row["total"] for row in result["nodes"] if row["name"] in feasible}
+    assert {name for name, total in totals.items() if total == max(totals.values())} == set(result["selected"])
+    for row in result["nodes"]:
+        for cell in (row["scores"] or {}).values():
+            if not cell["skipped"]:
+                assert 0 <= cell["normalized"] <= 100 and cell["weighted"] == cell["normalized"] * cell["weight"]
