@@ -31,6 +31,7 @@ and shows what the filters would say.
 from __future__ import annotations
 
 import random
+import uuid
 from dataclasses import dataclass, field
 
 from ._sched_params import (
@@ -152,9 +153,10 @@ def simulate(params: Params) -> Result:
         if preemption["chosen"]:
             victims = next(c for c in preemption["candidates"] if c["node"] == preemption["chosen"])["victims"]
             for victim in victims:
+                # preemption.go PreemptPod: "Preempted by pod %v on node %v" with the preemptor's UID.
                 victim_events.append({**_event("Normal", "Preempted",
-                                               f"Preempted by pod {pod.namespace}/{pod.name} on node "
-                                               f"{preemption['chosen']}"), "object": victim["name"]})
+                                               f"Preempted by pod {pod_uid(pod)} on node {preemption['chosen']}"),
+                                      "object": victim["name"]})
 
     return Result({
         "kind": KIND,
@@ -163,6 +165,7 @@ def simulate(params: Params) -> Result:
         "pod": {
             "name": pod.name,
             "namespace": pod.namespace,
+            "uid": pod_uid(pod),
             "priority": pod.priority,
             "preemption_policy": pod.preemption_policy,
             "node_name": pod.node_name,
@@ -220,6 +223,11 @@ def _score(params, pod, states, rows, feasible, request, non_zero, skipped):
             total += weighted
         by_name[name]["scores"] = scores
         by_name[name]["total"] = total
+
+
+def pod_uid(pod) -> str:
+    """A stand-in for the Pod's metadata.uid: a UUID derived from its namespace and name, stable across runs."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"kubeprep-scheduler/{pod.namespace}/{pod.name}"))
 
 
 def _event(kind, reason, message):

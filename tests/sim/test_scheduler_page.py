@@ -67,7 +67,8 @@ def test_preemption_shows_candidates_victims_and_the_nominated_node(client):
     html = get(client, query="preset=priority-preemption").content.decode()
     assert "<code>batch-1</code> (0)" in html and "<code>report</code> (500)" in html
     assert "status.nominatedNodeName: node-a" in html
-    assert "Preempted by pod default/checkout on node node-a" in html
+    uid = scheduler.simulate(scheduler.parse_params({"preset": "priority-preemption"})).to_dict()["pod"]["uid"]
+    assert f"Normal Preempted Preempted by pod {uid} on node node-a" in html
     assert "lowest priority of the most important victim: node-a" in html
 
 
