@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import yaml
 
@@ -665,6 +666,15 @@ def load_scenario(text: str) -> Cluster:
     return Cluster(tuple(nodes), pod, tuple(dict.fromkeys(reader.ignored)))
 
 
+@lru_cache(maxsize=64)
+def cached_scenario(text: str) -> Cluster:
+    """load_scenario, remembered: pages, htmx re-runs and the API parse the same few scenarios again and again.
+
+    A Cluster is frozen all the way down, so runs can share it; invalid text raises every time.
+    """
+    return load_scenario(text)
+
+
 def parse_params(raw: Mapping[str, object]) -> Params:
     """Validate raw query-string or YAML values into Params; ParamError names every bad field."""
     from ._sched_presets import DEFAULT_PRESET, PRESETS
@@ -701,5 +711,5 @@ def parse_params(raw: Mapping[str, object]) -> Params:
         raise ParamError(errors)
     if not scenario and not preset:
         preset = DEFAULT_PRESET
-    cluster = load_scenario(scenario or PRESETS[preset].yaml)
+    cluster = cached_scenario(scenario or PRESETS[preset].yaml)
     return Params(preset=preset or "", scenario=scenario, strategy=strategy, seed=seed, cluster=cluster)
