@@ -79,6 +79,15 @@ _RULES = [
     (r"an external client cannot reach the ClusterIP", gettext_noop("an external client cannot reach the ClusterIP")),
     (r"needs a NodePort or LoadBalancer Service", gettext_noop("needs a NodePort or LoadBalancer Service")),
     (r"unknown parameter; expected one of .*", gettext_noop("unknown parameter")),
+    # Scheduler simulator: top-level fields (sim/engine/_sched_params.py)
+    (r"must be a whole number from (?P<minimum>\d+) to (?P<maximum>\d+)", gettext_noop("must be a whole number from %(minimum)s to %(maximum)s")),
+    (r"is not valid YAML at line (?P<line>\d+), column (?P<column>\d+): (?P<problem>.*)",
+     gettext_noop("is not valid YAML at line %(line)s, column %(column)s (%(problem)s)")),
+    (r"is not valid YAML: (?P<problem>.*)", gettext_noop("is not valid YAML (%(problem)s)")),
+    (r"must be a YAML mapping with `nodes` and `pod`", gettext_noop("must be a YAML mapping with “nodes” and “pod”")),
+    (r"must be YAML text", gettext_noop("must be YAML text")),
+    (r"must be at most (?P<limit>\d+) KB", gettext_noop("must be at most %(limit)s KB")),
+    (r"preset: unknown preset; expected one of (?P<choices>.+)", gettext_noop("unknown preset; use one of %(choices)s")),
 ]
 
 # Faults (events) messages start with the item they are about.

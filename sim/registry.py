@@ -18,10 +18,12 @@ from sim.engine import Engine, ParamError
 from sim.engine import etcd as etcd_engine
 from sim.engine import pod as pod_engine
 from sim.engine import rolling as rolling_engine
+from sim.engine import scheduler as scheduler_engine
 from sim.engine import service as service_engine
 from sim.views import etcd as etcd_views
 from sim.views import pod as pod_views
 from sim.views import rolling as rolling_views
+from sim.views import scheduler as scheduler_views
 from sim.views import service as service_views
 
 # The .sim-* classes every kind's page and embed use.
@@ -143,6 +145,21 @@ SIMULATORS: tuple[Simulator, ...] = (
         bad_query={"endpoints": "node-a:sleepy", "mode": "userspace"},
         prefix="service",
         stylesheet="css/sim-service.css",
+    ),
+    Simulator(
+        kind=scheduler_engine.KIND,
+        engine=scheduler_engine,
+        form_class=scheduler_views.SchedulerForm,
+        presets=scheduler_views.PRESETS,
+        result_context=scheduler_views.result_context,
+        embed_context=scheduler_views.embed_context,
+        error_context=scheduler_views.error_context,
+        title=_("kube-scheduler: filter, score, preempt"),
+        summary=_("Why a Pod lands on a node or stays Pending: each filter and score plugin, the FailedScheduling "
+                  "message and preemption."),
+        bad_query={"strategy": "Fastest", "seed": "-1"},
+        prefix="sched",
+        stylesheet="css/sim-scheduler.css",
     ),
 )
 

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 from sim import registry
 from sim.engine import ParamError
 from sim.services import query_from_request, simulate_cached
+from sim.views.common import param_names
 
 
 @require_safe
@@ -13,7 +14,10 @@ def simulate(request, kind):
     if simulator is None:
         raise Http404("Unknown simulator")
     try:
-        params = simulator.engine.parse_params(query_from_request(request))
+        raw = query_from_request(request)
+        if "preset" in request.GET and "preset" in param_names(simulator.engine):
+            raw["preset"] = request.GET["preset"]  # a parameter of the engine, not the page-only key
+        params = simulator.engine.parse_params(raw)
     except ParamError as exc:
         return JsonResponse({"errors": exc.errors}, status=400)
     return JsonResponse({"kind": kind, "params": params.to_query(), **simulate_cached(kind, params)})
