@@ -165,6 +165,13 @@ def interview_of(preferences: Preferences) -> Interview | None:
     return Interview.of(preferences.interview_date, zone=preferences.zone, day_start_hour=preferences.day_start_hour)
 
 
+def preferences_saved(*, user: AbstractBaseUser) -> int:
+    """After the settings change: plan cards toward a (new) interview date and refresh the dashboard."""
+    moved = interview_plan_apply(user=user)
+    _stats_changed(user)
+    return moved
+
+
 def _stats_changed(user: AbstractBaseUser) -> None:
     """Invalidate the learner's cached dashboard figures (their key holds this version)."""
     Preferences.objects.filter(user=user).update(stats_version=F("stats_version") + 1)

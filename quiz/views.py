@@ -2,7 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
@@ -16,6 +18,9 @@ from quiz.queue import review_queue
 from quiz.scheduling import interval_label, preview
 from quiz.services import deck_add_all, deck_add_topic, preferences_ensure, review_record, review_undo
 from quiz.stats import dashboard_figures
+
+
+DASHBOARD_CACHE_SECONDS = 26 * 3600
 
 
 def _queue_for_user(user, preferences, *, card_id=None):
@@ -112,10 +117,21 @@ def review_undo_view(request):
 @login_required
 @require_GET
 def dashboard(request):
+    """Today's live counts, and the charts cached per learner, review day and stats version (bumped by every write)."""
     preferences = preferences_ensure(user=request.user)
-    figures = dashboard_figures(user=request.user, preferences=preferences, now=timezone.now())
+    queue = review_queue(user=request.user, preferences=preferences, now=timezone.now(), pick_card=False)
+    key = f"dashboard:{request.user.pk}:{queue.day.date}:{preferences.stats_version}:{translation.get_language()}"
     with timezone.override(preferences.zone):
-        return render(request, "quiz/dashboard.html", {"figures": figures, "preferences": preferences})
+        cached = cache.get(key)
+        if cached is None:
+            figures = dashboard_figures(user=request.user, preferences=preferences, now=queue.now, queue=queue)
+            charts_html = render_to_string(
+                "quiz/dashboard.html#charts", {"figures": figures, "preferences": preferences}, request
+            )
+            cached = {"streak": figures.streak, "in_deck": figures.in_deck, "charts": charts_html}
+            cache.set(key, cached, DASHBOARD_CACHE_SECONDS)
+        context = {"queue": queue, "preferences": preferences, **cached}
+        return render(request, "quiz/dashboard.html", context)
 
 
 @login_required
