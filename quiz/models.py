@@ -61,6 +61,8 @@ class Preferences(models.Model):
     )
     # The FSRS-6 weights used for this learner: a fit that beat the defaults, or null for the defaults.
     fsrs_parameters = models.JSONField(null=True, blank=True, editable=False)
+    # fsrs-rs's optimal_retention for this learner's deck and parameters, set by `manage.py fit_fsrs` (seconds to compute).
+    optimal_retention = models.FloatField(null=True, blank=True, editable=False)
     # Bumped by every write that changes cards or logs: part of the dashboard's cache key.
     stats_version = models.PositiveIntegerField(default=0, editable=False)
 

@@ -11,5 +11,10 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("deck/", views.deck, name="deck"),
     path("deck/add/", views.deck_add, name="deck-add"),
+    path("deck/cards/<int:card_id>/", views.card_detail, name="card"),
+    path("deck/cards/action/", views.card_action, name="card-action"),
+    path("export/review-log.csv", views.export_logs, name="export-logs"),
+    path("export/fsrs-parameters.json", views.export_parameters, name="export-parameters"),
+    path("workload/", views.workload, name="workload"),
     path("settings/", views.preferences, name="settings"),
 ]
