@@ -230,6 +230,8 @@ def card_detail(request, card_id):
     card = get_object_or_404(Card.objects.select_related("question__topic"), pk=card_id, user=request.user)
     preferences = preferences_ensure(user=request.user)
     logs = list(card.logs.order_by("reviewed_at", "pk"))
+    for log in logs:
+        log.interval_label = interval_label(log.scheduled_interval)
     curve = forgetting_curve_for(card=card, logs=logs, preferences=preferences, now=timezone.now())
     context = {"card": card, "logs": logs, "curve": curve, "preferences": preferences}
     with timezone.override(preferences.zone):
