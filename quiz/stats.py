@@ -2,10 +2,11 @@
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Q
+from django.db.models.functions import Cast
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext, pgettext_lazy
 
@@ -81,14 +82,19 @@ def interview_figures(
         return None
     scheduler = scheduler_for(preferences.desired_retention, preferences.fsrs_parameters)
     target = preferences.desired_retention
-    rows = Card.objects.for_user(user).values_list("question_id", "question__topic_id", "stability", "last_review")
+    # last_review as text parsed by fromisoformat: Django's per-row datetime converter was 40% of this panel.
+    rows = Card.objects.for_user(user).annotate(reviewed=Cast("last_review", CharField())).values_list(
+        "question_id", "question__topic_id", "stability", "reviewed"
+    )
     per_topic: dict[int, list] = {}
     recalls = []
-    for question_id, topic_id, stability, last_review in rows:
+    for question_id, topic_id, stability, reviewed in rows:
         counts = per_topic.setdefault(topic_id, [0, 0, 0, 0.0])
-        if last_review is None or stability is None:
+        if reviewed is None or stability is None:
             counts[1] += 1
             continue
+        last_review = datetime.fromisoformat(reviewed)
+        last_review = last_review.replace(tzinfo=UTC) if last_review.tzinfo is None else last_review
         recall = retrievability(scheduler, stability=stability, last_review=last_review, at=interview.at)
         recalls.append((recall, question_id))
         counts[0] += 1
