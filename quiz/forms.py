@@ -151,6 +151,8 @@ class CardActionForm(forms.Form):
     action = forms.ChoiceField(choices=[("suspend", "suspend"), ("unsuspend", "unsuspend"), ("bury", "bury")])
     next = forms.ChoiceField(required=False, choices=[("review", "review"), ("browse", "browse"), ("card", "card")])
     ahead = forms.IntegerField(required=False, min_value=0, max_value=30)
+    # The browser's filtered page to return to (a query string; anything else is ignored).
+    query = forms.CharField(required=False, max_length=500)
 
 
 class BrowseForm(forms.Form):

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -160,7 +160,8 @@ def card_action(request):
     if destination == "card":
         return redirect("quiz:card", card_id=card.pk)
     if destination == "browse":
-        return redirect("quiz:deck")
+        query = form.cleaned_data["query"]
+        return redirect(reverse("quiz:deck") + (f"?{urlencode(QueryDict(query))}" if query else ""))
     ahead = form.cleaned_data["ahead"] or 0
     if request.htmx:
         preferences = preferences_ensure(user=request.user)
@@ -218,7 +219,7 @@ def deck(request):
     preferences = preferences_ensure(user=request.user)
     page = browse_cards(user=request.user, preferences=preferences, filters=form.cleaned_data, now=timezone.now())
     context = {"rows": rows, "in_deck": sum(in_deck.values()), "form": form, "page": page, "topics": topics,
-               "query": request.GET.copy()}
+               "query": request.GET.copy(), "query_string": request.GET.urlencode()}
     with timezone.override(preferences.zone):
         return render(request, "quiz/deck.html", context)
 

@@ -156,3 +156,15 @@ def test_studying_ahead_from_the_review_page_keeps_going_without_javascript(clie
 def test_a_bad_study_ahead_value_is_a_400_naming_the_field(client, learner, value):
     response = client.get("/en/review/", {"ahead": value})
     assert response.status_code == 400
+
+
+def test_the_browser_suspends_and_unsuspends_and_returns_to_the_same_filters(client, learner):
+    card = make_card(learner, make_question("toggle"))
+    response = client.post(ACTION, {"card": card.pk, "action": "suspend", "next": "browse", "query": "q=toggle&state=new"})
+
+    assert response["Location"] == "/en/deck/?q=toggle&state=new"
+    assert Card.objects.get(pk=card.pk).suspended
+    html = client.get(DECK, {"q": "toggle"}).content.decode()
+    assert 'value="unsuspend"' in html
+    client.post(ACTION, {"card": card.pk, "action": "unsuspend", "next": "browse"})
+    assert not Card.objects.get(pk=card.pk).suspended
