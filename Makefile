@@ -12,13 +12,11 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
 	  if command -v pyenv >/dev/null 2>&1; then for v in $$(pyenv versions --bare 2>/dev/null | sort -rV); do \
 	    p="$$(pyenv root)/versions/$$v/bin/python3"; [ -x "$$p" ] && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit 0; }; done; fi)
 
-.PHONY: help venv run serve test test-fast check-deploy messages bench clean browser-deps
+.PHONY: help venv run serve test test-fast lint check-deploy messages bench clean browser-deps
 
-help:
-	@echo "make run    - create .venv, install, migrate, load content, serve http://$(HOST):$(PORT)"
-	@echo "make test   - run the whole test suite (browser tests included)"
-	@echo "make serve  - gunicorn with production settings (needs DJANGO_SECRET_KEY)"
-	@echo "make bench  - run the benchmarks in bench/"
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/\1\t\2/' | \
+	  awk -F '\t' '{ printf "make %-13s %s\n", $$1, $$2 }' | sed 's/$$(HOST)/$(HOST)/; s/$$(PORT)/$(PORT)/'
 
 $(VENV)/.installed: requirements.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -28,44 +26,47 @@ $(VENV)/.installed: requirements.txt
 	$(VPY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-venv: $(VENV)/.installed
+venv: $(VENV)/.installed ## create .venv and install requirements.txt
 
-run: venv
+run: venv ## create .venv, install, migrate, load content, serve http://$(HOST):$(PORT) (debug)
 	DJANGO_DEBUG=1 $(VPY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(VPY) manage.py compilemessages --ignore=.venv -v0 || true
 	DJANGO_DEBUG=1 $(VPY) manage.py load_content
 	DJANGO_DEBUG=1 $(VPY) manage.py ensure_admin
 	DJANGO_DEBUG=1 $(VPY) manage.py runserver $(HOST):$(PORT)
 
-serve: venv
+serve: venv ## gunicorn with production settings (needs DJANGO_SECRET_KEY)
 	@[ -n "$$DJANGO_SECRET_KEY" ] || { echo "make serve uses production settings: set DJANGO_SECRET_KEY (and DJANGO_ALLOWED_HOSTS)."; exit 1; }
 	$(VPY) manage.py migrate --noinput
 	$(VPY) manage.py load_content
 	$(VPY) manage.py collectstatic --noinput -v0
 	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
 
-browser-deps:
+browser-deps: ## install Debian's chromium for the browser tests if it is missing
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing Debian's chromium for the browser tests"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || { echo "apt-get install chromium failed"; exit 1; }; \
 	  else echo "The browser tests need Debian's chromium at /usr/bin/chromium: run 'sudo apt-get install chromium' and try again."; exit 1; fi; fi
 
-test: venv browser-deps
+test: venv browser-deps lint ## lint, then the whole test suite (browser tests included)
 	KUBEPREP_TESTING=1 $(VPY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
-test-fast: venv
+test-fast: venv ## the test suite without the browser tests
 	KUBEPREP_TESTING=1 $(VPY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 
-check-deploy: venv
+lint: venv ## ruff (configuration in ruff.toml)
+	$(VENV)/bin/ruff check .
+
+check-deploy: venv ## Django's deployment checks with production settings
 	DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DJANGO_ALLOWED_HOSTS=kubeprep.example $(VPY) manage.py check --deploy --fail-level WARNING
 
-messages: venv
+messages: venv ## regenerate and compile the Chinese catalogue (rewrites every location comment)
 	DJANGO_DEBUG=1 $(VPY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --no-obsolete
 	DJANGO_DEBUG=1 $(VPY) manage.py compilemessages --ignore=.venv
 
-bench: venv
+bench: venv ## run the benchmarks in bench/
 	@for f in bench/bench_*.py; do echo "== $$f"; $(VPY) $$f || exit 1; done
 
-clean:
+clean: ## remove .venv, collected static files and caches
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from sim.engine import etcd  # noqa: E402
+from sim.engine import etcd
 
 TARGET_MS = 200
 RUNS = 15

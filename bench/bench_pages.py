@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import gunicorn  # noqa: E402
+from _server import gunicorn
 
 CLIENTS = 16
 REQUESTS = 800

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from sim.engine import _pod_kubelet, pod  # noqa: E402
+from sim.engine import _pod_kubelet, pod
 
 TARGET_MS = 50
 ONE_SECOND_PROBES = {

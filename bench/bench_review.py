@@ -28,7 +28,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import running_gunicorn  # noqa: E402
+from _server import running_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -114,7 +114,7 @@ def build_data(now: datetime):
         reviewed = list(Card.objects.filter(user=user).exclude(state=State.NEW).values_list("pk", flat=True))
         zone_info = Preferences.objects.get(user=user).zone
         batch = []
-        for n in range(logs):
+        for _ in range(logs):
             reviewed_at = now - timedelta(seconds=rng.uniform(60, 730 * 86400))
             batch.append(ReviewLog(
                 user=user, card_id=rng.choice(reviewed), rating=rng.choice([1, 2, 3, 3, 3, 3, 4]), reviewed_at=reviewed_at,

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from sim.engine import rolling  # noqa: E402
+from sim.engine import rolling
 
 TARGET_MS = 50
 TARGET_CASE = {"replicas": 10_000}

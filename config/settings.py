@@ -1,7 +1,6 @@
 """KubePrep settings: one module, driven by environment variables."""
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -42,8 +41,9 @@ def env_list(name, default):
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-# Under pytest the test defaults apply (fast hasher, insecure dev key) unless explicitly turned off.
-TESTING = env_bool("KUBEPREP_TESTING", "pytest" in sys.modules)
+# Test defaults (fast hasher, insecure dev key, local cache): set explicitly by the Makefile and by
+# pytest.ini (pytest-env), never guessed from what happens to be imported.
+TESTING = env_bool("KUBEPREP_TESTING", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -194,14 +194,26 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # Password-reset mail in production goes out over SMTP; the README lists these variables.
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"), "port": env_int("DJANGO_EMAIL_PORT", 25)},
+            "OPTIONS": {
+                "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+                "port": env_int("DJANGO_EMAIL_PORT", 25),
+                "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+                "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False),
+                "use_ssl": env_bool("DJANGO_EMAIL_USE_SSL", False),
+                "timeout": env_int("DJANGO_EMAIL_TIMEOUT", 10),
+            },
         }
     }
 else:
+    # `make run` and tests: mail (password resets) is printed on the console.
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "KubePrep <noreply@localhost>")
+PASSWORD_RESET_TIMEOUT = env_int("DJANGO_PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 LOGGING = {

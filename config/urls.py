@@ -7,6 +7,7 @@ from sim.views import api as sim_api
 
 urlpatterns = [
     path("healthz", kbase_views.healthz, name="healthz"),
+    path("favicon.ico", kbase_views.favicon, name="favicon"),
     path("api/sim/<slug:kind>", sim_api.simulate, name="sim-api"),
     path("", kbase_views.root_redirect, name="root"),
 ]
@@ -19,3 +20,5 @@ urlpatterns += i18n_patterns(
     path("", include("kbase.urls")),
     prefix_default_language=True,
 )
+
+handler500 = "kbase.views.server_error"

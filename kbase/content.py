@@ -11,9 +11,8 @@ from pathlib import Path
 import yaml
 
 from kbase.manifest_lint import lint_markdown
-from sim.engine import KINDS as SIM_KINDS
-from sim.engine import ParamError, get_engine
-from sim.engine import validate as validate_sim_params
+from sim import registry as sim_registry
+from sim.engine import ParamError
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 URL_RE = re.compile(r"^https?://[^\s]+$")
@@ -296,19 +295,17 @@ def _validate_sims(data, display, problems):
             problems.add(display, item.line_of(extra), f"{where} has unknown key {extra!r}")
         kind = item.get("kind")
         params = item.get("params") or {}
-        if kind not in SIM_KINDS:
-            problems.add(display, item.line_of("kind"), f"{where}: unknown simulator {kind!r} (expected one of {', '.join(SIM_KINDS)})")
+        if sim_registry.lookup(kind) is None:
+            problems.add(display, item.line_of("kind"), f"{where}: unknown simulator {kind!r} (expected one of {', '.join(sim_registry.kinds())})")
         elif not isinstance(params, dict):
             problems.add(display, item.line_of("params"), f"{where}: 'params' must be a mapping")
         else:
             try:
-                validate_sim_params(kind, params)
+                sim_registry.parse_params(kind, params)
             except ParamError as exc:
                 for name, message in exc.errors.items():
                     line_no = params.line_of(name) if isinstance(params, LinedDict) else item_line
                     problems.add(display, line_no, f"{where} ({kind}): {name}: {message}")
-            except ImportError:
-                problems.add(display, item.line_of("kind"), f"{where}: the {kind} simulator engine is not available")
         caption = _bilingual(item, "caption", display, problems)
         sims.append({"kind": kind, "params": dict(params) if isinstance(params, dict) else {}, "caption": caption})
     return sims
@@ -412,7 +409,7 @@ def canonical_preset(preset):
     """
     kind, params = preset.get("kind"), preset.get("params") or {}
     try:
-        order = list(get_engine(kind).parse_params({}).to_query())
+        order = list(sim_registry.get(kind).engine.parse_params({}).to_query())
     except (KeyError, ParamError):
         order = []
     rank = {name: index for index, name in enumerate(order)}

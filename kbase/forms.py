@@ -4,8 +4,8 @@ from django.utils.translation import gettext as _
 from kbase.content import KUBERNETES_MINOR_RE, SLUG_RE, URL_RE
 from kbase.manifest_lint import lint_markdown
 from kbase.models import Question
+from sim import registry as sim_registry
 from sim.engine import ParamError
-from sim.engine import validate as validate_sim_params
 
 
 class QuestionAdminForm(forms.ModelForm):
@@ -13,7 +13,7 @@ class QuestionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - the admin edits every field; this form only adds validation
 
     def _slug_list(self, name, pattern):
         value = self.cleaned_data.get(name) or []
@@ -68,7 +68,7 @@ class QuestionAdminForm(forms.ModelForm):
             if not (isinstance(caption, dict) and caption.get("en") and caption.get("zh")):
                 errors.append(_("Preset %(n)s needs a caption in English and Chinese.") % {"n": index})
             try:
-                validate_sim_params(preset.get("kind"), preset.get("params") or {})
+                sim_registry.parse_params(preset.get("kind"), preset.get("params") or {})
             except ParamError as exc:
                 errors.extend(f"{index}: {field}: {message}" for field, message in exc.errors.items())
         if errors:

@@ -43,8 +43,8 @@ SERVED = {
     "events.k8s.io/v1": {"Event"},
     "certificates.k8s.io/v1": {"CertificateSigningRequest"},
     "admissionregistration.k8s.io/v1": {
-        "MutatingWebhookConfiguration", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
-        "ValidatingWebhookConfiguration",
+        "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "MutatingWebhookConfiguration",
+        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "ValidatingWebhookConfiguration",
     },
     "apiextensions.k8s.io/v1": {"CustomResourceDefinition"},
     "apiregistration.k8s.io/v1": {"APIService"},

@@ -1,5 +1,6 @@
 from django.db import models
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Least, Length, Replace
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -35,32 +36,61 @@ class QuestionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True).select_related("topic")
 
-    def listing(self):
-        """Only what list rows show: skips the answers, which are most of a row's bytes."""
-        return self.defer(
+    def listing(self, keep=()):
+        """Only what list rows show: skips the answers, which are most of a row's bytes (bar `keep`)."""
+        deferred = [
             "answer_en", "answer_zh", "answer_en_html", "answer_zh_html", "explanation_en", "explanation_zh",
             "explanation_en_html", "explanation_zh_html", "search_text", "sims", "references",
-        )
+        ]
+        return self.defer(*(name for name in deferred if name not in keep))
+
+    def with_tag(self, tag):
+        """Questions carrying `tag`: narrowed in SQL on the search text, then exact on the tag list."""
+        candidates = self.filter(search_text__contains=tag.lower())
+        return [question for question in candidates if tag in question.tags]
 
     def for_topic(self, topic):
         return self.filter(topic=topic)
 
     def search(self, query):
-        """Questions whose text (either language) contains every whitespace-separated term."""
+        """Questions whose text (either language) contains every whitespace-separated term, best first.
+
+        The score, highest first: the slug is the query (searching "CrashLoopBackOff" finds its own
+        question), the title holds the whole phrase, the title holds every term, the slug holds the
+        phrase, then how often the phrase (spaced or hyphenated) occurs in the text, capped so that a
+        long answer cannot outweigh a title. Ties keep the content plan's order.
+        """
         terms = [term.lower() for term in query.split() if term.strip()]
         if not terms:
             return self.none()
+        phrase = " ".join(terms)
+        phrase_slug = "-".join(terms)
         condition = Q()
+        all_in_title = Q()
         for term in terms:
             condition &= Q(search_text__contains=term)
-        title_hit = Q()
-        for term in terms:
-            title_hit &= Q(question_en__icontains=term) | Q(question_zh__contains=term)
-        return (
-            self.filter(condition)
-            .annotate(title_match=Case(When(title_hit, then=Value(1)), default=Value(0), output_field=IntegerField()))
-            .order_by("-title_match", "number")
+            all_in_title &= Q(question_en__icontains=term) | Q(question_zh__icontains=term)
+        phrase_in_title = Q(question_en__icontains=phrase) | Q(question_zh__icontains=phrase)
+        if len(terms) > 1:
+            phrase_in_title |= Q(question_en__icontains=phrase_slug) | Q(question_zh__icontains=phrase_slug)
+
+        def points(condition, value):
+            return Case(When(condition, then=Value(value)), default=Value(0), output_field=IntegerField())
+
+        def occurrences(text):
+            # (len(search_text) - len(search_text without text)) / len(text): one query, portable SQL.
+            removed = Length(F("search_text")) - Length(Replace(F("search_text"), Value(text), Value("")))
+            return removed / Value(len(text))
+
+        frequency = occurrences(phrase) + (occurrences(phrase_slug) if len(terms) > 1 else Value(0))
+        score = (
+            points(Q(slug=phrase_slug), 1000)
+            + points(phrase_in_title, 200)
+            + points(all_in_title, 100)
+            + points(Q(slug__contains=phrase_slug), 50)
+            + Least(frequency, Value(20), output_field=IntegerField())
         )
+        return self.filter(condition).annotate(score=score).order_by("-score", "number")
 
 
 class Question(models.Model):

@@ -1,22 +1,30 @@
 from django.db import connection
 from django.db.models import Count, Q
-from django.http import JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import get_language_from_request
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_POST, require_safe
 
-from kbase.models import Question, Topic
+from kbase.bilingual import aligned_sections
+from kbase.context_processors import language_links
+from kbase.models import Question, Topic, is_zh
+from kbase.search import snippet
+from kbase.tags import tag_label
+from quiz.models import Card, Rating
 
 SEARCH_LIMIT = 50
 
 
-@require_GET
+@require_safe
 def root_redirect(request):
     """Send / to the visitor's language (cookie, then Accept-Language)."""
     return redirect(f"/{get_language_from_request(request)}/")
 
 
-@require_GET
+@require_safe
 def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -24,7 +32,7 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-@require_GET
+@require_safe
 def home(request):
     topics = Topic.objects.annotate(
         question_count=Count("questions", filter=Q(questions__is_published=True))
@@ -32,16 +40,27 @@ def home(request):
     return render(request, "kbase/home.html", {"topics": topics})
 
 
-@require_GET
+@require_safe
 def topic(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    questions = Question.objects.published().for_topic(topic).listing()
-    return render(request, "kbase/topic.html", {"topic": topic, "questions": questions})
+    questions = list(Question.objects.published().for_topic(topic).listing())
+    in_deck = Card.objects.for_user(request.user).filter(question__topic=topic).count() if request.user.is_authenticated else 0
+    return render(request, "kbase/topic.html", {"topic": topic, "questions": questions, "in_deck": in_deck})
 
 
-@require_GET
+def _picked_choice(raw, choices):
+    """The position of the option the learner chose, or None for a missing or unknown one."""
+    try:
+        position = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return position if any(choice.position == position for choice in choices) else None
+
+
+@require_safe
 def question(request, slug):
     question = get_object_or_404(Question.objects.published(), slug=slug)
+    choices = list(question.choices.all())
     siblings = list(Question.objects.published().for_topic(question.topic).values_list("slug", flat=True))
     index = siblings.index(question.slug)
     neighbours = Question.objects.published().in_bulk(
@@ -49,19 +68,69 @@ def question(request, slug):
         field_name="slug",
     )
     see_also = Question.objects.published().filter(slug__in=question.see_also)
+    show_both = request.GET.get("both") == "1"
+    in_deck = request.user.is_authenticated and Card.objects.filter(user=request.user, question=question).exists()
     return render(request, "kbase/question.html", {
         "question": question,
         "previous": neighbours.get(siblings[index - 1]) if index else None,
         "next": neighbours.get(siblings[index + 1]) if index + 1 < len(siblings) else None,
         "see_also": see_also,
-        "show_both": request.GET.get("both") == "1",
-        "choices": question.choices.all(),
+        "show_both": show_both,
+        "in_deck": in_deck,
+        "sections": aligned_sections(question.answer_en_html, question.answer_zh_html) if show_both else [],
+        "choices": choices,
+        "picked": _picked_choice(request.GET.get("choice"), choices),
+        "ratings": Rating.choices,
     })
 
 
-@require_GET
+@require_POST
+def self_check(request, slug):
+    """Grade the learner's pick in "Check yourself": the page's region for htmx, else back to the page."""
+    question = get_object_or_404(Question.objects.published(), slug=slug)
+    choices = list(question.choices.all())
+    picked = _picked_choice(request.POST.get("choice"), choices)
+    if not request.htmx:
+        query = f"?choice={picked}" if picked is not None else ""
+        return redirect(reverse("kbase:question", args=[slug]) + query + "#self-check")
+    context = {"question": question, "choices": choices, "picked": picked, "ratings": Rating.choices}
+    return render(request, "kbase/question.html#self_check", context, status=200 if picked is not None else 400)
+
+
+@require_safe
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
-    results = list(Question.objects.published().listing().search(query)[:SEARCH_LIMIT]) if query else []
+    answer = "answer_zh" if is_zh() else "answer_en"
+    results = list(Question.objects.published().listing(keep=[answer]).search(query)[:SEARCH_LIMIT]) if query else []
+    terms = query.lower().split()
+    for question in results:
+        question.snippet = snippet(getattr(question, answer), terms)
     template = "kbase/search.html#results" if request.htmx else "kbase/search.html"
     return render(request, template, {"query": query, "results": results})
+
+
+@require_safe
+def tag(request, tag):
+    questions = Question.objects.published().listing().with_tag(tag)
+    if not questions:
+        raise Http404("No questions with that tag.")
+    return render(request, "kbase/tag.html", {"tag": tag, "label": tag_label(tag), "questions": questions})
+
+
+@require_safe
+def favicon(request):
+    """Browsers and the admin ask for /favicon.ico; send them to the site's icon.
+
+    Not permanent: in production the target is a hashed static name that changes with the file.
+    """
+    return redirect(static("favicon.svg"))
+
+
+def server_error(request):
+    """The 500 page in the site's layout and language, rendered without the database.
+
+    No RequestContext: the auth and messages context processors would read the session and the
+    user, and the database may be what failed.
+    """
+    html = loader.render_to_string("500.html", language_links(request))
+    return HttpResponseServerError(html)

@@ -48,7 +48,8 @@ def heat_level(count: int, peak: int) -> int:
 
 def heatmap(counts: dict[date, int], *, today: date, month_name, weekday_name, days: int = 365) -> Heatmap:
     """A week-per-column calendar of the last `days` days ending today (weeks start on Monday)."""
-    cell, gap, left, top = 11, 2, 30, 16
+    # right: room for a month label that starts in the last column ("Dec", "十二月" at 11 px).
+    cell, gap, left, top, right = 11, 2, 30, 16, 36
     pitch = cell + gap
     first = today - timedelta(days=days - 1)
     first_monday = first - timedelta(days=first.weekday())
@@ -69,7 +70,7 @@ def heatmap(counts: dict[date, int], *, today: date, month_name, weekday_name, d
         for row in (0, 2, 4)
     ]
     return Heatmap(
-        width=left + columns * pitch,
+        width=left + columns * pitch + right,
         height=top + 7 * pitch,
         cell=cell,
         cells=cells,
@@ -165,7 +166,7 @@ class RetentionChart:
 
 def retention_chart(rows: list[tuple[str, int, int]]) -> RetentionChart:
     """One labelled bar per topic: (name, passed, total) -> bar length proportional to passed/total."""
-    row_height, bar_height, track = 38, 12, WIDTH - 80
+    row_height, track = 38, WIDTH - 80
     drawn = []
     for index, (name, passed, total) in enumerate(rows):
         y = index * row_height

@@ -62,6 +62,10 @@ class TimeZoneField(forms.ChoiceField):
 
 
 class SignupForm(UserCreationForm):
+    email = forms.EmailField(
+        label=_("Email (optional)"), required=False,
+        help_text=_("Only used to reset a forgotten password. Without one, a lost password cannot be recovered."),
+    )
     time_zone = TimeZoneField(
         detect=True,
         label=_("Time zone"),
@@ -69,7 +73,7 @@ class SignupForm(UserCreationForm):
     )
 
     class Meta(UserCreationForm.Meta):
-        fields = ["username"]
+        fields = ["username", "email"]
 
 
 class PreferencesForm(forms.ModelForm):
@@ -172,17 +176,33 @@ class BrowseForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=100000)
 
 
+class QuestionRatingForm(forms.Form):
+    rating = forms.TypedChoiceField(choices=Rating.choices, coerce=int)
+
+
 class UndoForm(forms.Form):
     log = forms.IntegerField(min_value=1)
 
 
 class DeckAddForm(forms.Form):
     topic = forms.SlugField(required=False)
+    question = forms.SlugField(required=False, max_length=100)
     everything = forms.BooleanField(required=False)
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("topic") and not cleaned.get("everything"):
+        if sum(bool(cleaned.get(name)) for name in ("topic", "question", "everything")) != 1:
             raise forms.ValidationError(_("Choose a topic or everything."))
+        return cleaned
+
+
+class DeckRemoveForm(forms.Form):
+    topic = forms.SlugField(required=False)
+    question = forms.SlugField(required=False, max_length=100)
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("topic")) == bool(cleaned.get("question")):
+            raise forms.ValidationError(_("Choose a topic or a question to remove."))
         return cleaned
 

@@ -26,10 +26,10 @@ class ReviewResult:
     log: ReviewLog | None
 
 
-def account_create(*, username: str, password: str, language: str, time_zone: str) -> AbstractBaseUser:
-    """Create a learner and their preferences."""
+def account_create(*, username: str, password: str, language: str, time_zone: str, email: str = "") -> AbstractBaseUser:
+    """Create a learner and their preferences; the email (optional) is what password resets are sent to."""
     with transaction.atomic():
-        user = get_user_model().objects.create_user(username=username, password=password)
+        user = get_user_model().objects.create_user(username=username, password=password, email=email)
         Preferences.objects.create(user=user, language=language, time_zone=time_zone)
     return user
 
@@ -50,6 +50,8 @@ def deck_add_questions(*, user: AbstractBaseUser, questions: QuerySet[Question])
             ignore_conflicts=True,
             batch_size=500,
         )
+        if wanted:
+            _stats_changed(user)
     return len(wanted)
 
 
@@ -59,6 +61,29 @@ def deck_add_topic(*, user: AbstractBaseUser, topic: Topic) -> int:
 
 def deck_add_all(*, user: AbstractBaseUser) -> int:
     return deck_add_questions(user=user, questions=Question.objects.all())
+
+
+def question_rate(*, user: AbstractBaseUser, question: Question, rating: int, now: datetime | None = None) -> Card:
+    """Rate a question from its page: its card joins the deck if needed, then FSRS schedules the rating."""
+    with transaction.atomic():
+        card, _created = Card.objects.get_or_create(user=user, question=question)
+        result = review_record(user=user, card_id=card.pk, rating=rating, version=card.version, now=now)
+    return result.card
+
+
+def deck_remove_questions(*, user: AbstractBaseUser, questions: QuerySet[Question]) -> int:
+    """Take the user's cards for these questions out of the deck (with their review history); returns how many."""
+    with transaction.atomic():
+        cards = Card.objects.filter(user=user, question__in=questions)
+        removed = cards.count()
+        cards.delete()
+        if removed:
+            _stats_changed(user)
+    return removed
+
+
+def deck_remove_topic(*, user: AbstractBaseUser, topic: Topic) -> int:
+    return deck_remove_questions(user=user, questions=Question.objects.filter(topic=topic))
 
 
 def _review_instant(card: Card, *, shown_at: datetime | None, now: datetime) -> datetime:

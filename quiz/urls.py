@@ -16,5 +16,7 @@ urlpatterns = [
     path("export/review-log.csv", views.export_logs, name="export-logs"),
     path("export/fsrs-parameters.json", views.export_parameters, name="export-parameters"),
     path("workload/", views.workload, name="workload"),
+    path("deck/remove/", views.deck_remove, name="deck-remove"),
     path("settings/", views.preferences, name="settings"),
+    path("questions/<slug:slug>/rate/", views.question_rate_view, name="question-rate"),
 ]

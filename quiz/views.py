@@ -10,14 +10,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kbase.models import Topic
+from kbase.models import Question, Topic
 from quiz import charts
 from quiz.browse import browse_cards, forgetting_curve_for, parameters_export, review_log_csv
 from quiz.fitting import MIN_TRAINING_ITEMS, latest_fit
-from quiz.forms import BrowseForm, CardActionForm, DeckAddForm, PreferencesForm, RatingForm, UndoForm, to_epoch_us
+from quiz.forms import (
+    BrowseForm,
+    CardActionForm,
+    DeckAddForm,
+    DeckRemoveForm,
+    PreferencesForm,
+    QuestionRatingForm,
+    RatingForm,
+    UndoForm,
+    to_epoch_us,
+)
 from quiz.language import remember_language
 from quiz.models import Card, Rating
 from quiz.queue import MAX_AHEAD_DAYS, review_queue
@@ -26,10 +37,14 @@ from quiz.services import (
     card_bury,
     card_suspend,
     deck_add_all,
+    deck_add_questions,
     deck_add_topic,
+    deck_remove_questions,
+    deck_remove_topic,
     interview_of,
     preferences_ensure,
     preferences_saved,
+    question_rate,
     review_record,
     review_undo,
 )
@@ -68,7 +83,7 @@ def _rating_options(queue, preferences):
     ]
 
 
-def _render_review(request, queue, preferences, *, status=200, error=""):
+def _render_review(request, queue, preferences, *, status=200, error="", notice=""):
     context = {
         "queue": queue,
         "card": queue.card,
@@ -76,6 +91,7 @@ def _render_review(request, queue, preferences, *, status=200, error=""):
         "shown_at": to_epoch_us(queue.now),
         "preferences": preferences,
         "error": error,
+        "notice": notice,
         "ahead_choices": AHEAD_CHOICES,
     }
     template = "quiz/review.html#session" if request.htmx else "quiz/review.html"
@@ -107,7 +123,7 @@ def _review_url(ahead=0, card_id=None):
 
 
 @login_required
-@require_GET
+@require_safe
 def review(request):
     preferences = preferences_ensure(user=request.user)
     ahead = _ahead(request.GET.get("ahead"))
@@ -124,7 +140,7 @@ def review_rate(request):
         error = gettext("That rating was not understood; please rate again.")
         return _render_review(request, _queue_for_user(request.user, preferences), preferences, status=400, error=error)
     try:
-        review_record(
+        result = review_record(
             user=request.user,
             card_id=form.cleaned_data["card"],
             rating=form.cleaned_data["rating"],
@@ -134,10 +150,13 @@ def review_rate(request):
         )
     except Card.DoesNotExist:
         raise Http404("No such card.") from None
+    notice = "" if result.recorded else gettext("This card was already rated in another tab, so this rating was not saved. Here is your next card.")
     ahead = form.cleaned_data["ahead"] or 0
     if not request.htmx:
+        if notice:
+            messages.info(request, notice)
         return redirect(_review_url(ahead))
-    return _render_review(request, _queue_for_user(request.user, preferences, ahead=ahead), preferences)
+    return _render_review(request, _queue_for_user(request.user, preferences, ahead=ahead), preferences, notice=notice)
 
 
 @login_required
@@ -184,7 +203,7 @@ def review_undo_view(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request):
     """Today's live counts, and the charts cached per learner, review day and stats version (bumped by every write)."""
     preferences = preferences_ensure(user=request.user)
@@ -204,7 +223,7 @@ def dashboard(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def deck(request):
     topics = Topic.objects.annotate(
         question_count=Count("questions", filter=Q(questions__is_published=True))
@@ -225,7 +244,7 @@ def deck(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def card_detail(request, card_id):
     """One card: its state, review history and forgetting curve (SVG)."""
     card = get_object_or_404(Card.objects.select_related("question__topic"), pk=card_id, user=request.user)
@@ -240,7 +259,7 @@ def card_detail(request, card_id):
 
 
 @login_required
-@require_GET
+@require_safe
 def export_logs(request):
     """The user's review log as CSV, streamed (100,000 rows never sit in memory at once)."""
     response = StreamingHttpResponse(review_log_csv(user=request.user), content_type="text/csv; charset=utf-8")
@@ -249,7 +268,7 @@ def export_logs(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def export_parameters(request):
     preferences = preferences_ensure(user=request.user)
     response = JsonResponse(parameters_export(user=request.user, preferences=preferences), json_dumps_params={"indent": 2})
@@ -258,7 +277,7 @@ def export_parameters(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def workload(request):
     """Expected reviews per day against desired retention, from the FSRS simulator; cached per learner and day."""
     preferences = preferences_ensure(user=request.user)
@@ -275,6 +294,14 @@ def workload(request):
     return render(request, "quiz/workload.html", {"chart": chart, "preferences": preferences, "deck_size": deck_size})
 
 
+def _back(request):
+    """Where a deck change returns to: the page it came from (same site only), else the deck."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("quiz:deck")
+
+
 @login_required
 @require_POST
 def deck_add(request):
@@ -284,6 +311,9 @@ def deck_add(request):
         return redirect("quiz:deck")
     if form.cleaned_data["everything"]:
         added = deck_add_all(user=request.user)
+    elif form.cleaned_data["question"]:
+        question = get_object_or_404(Question.objects.published(), slug=form.cleaned_data["question"])
+        added = deck_add_questions(user=request.user, questions=Question.objects.filter(pk=question.pk))
     else:
         added = deck_add_topic(user=request.user, topic=get_object_or_404(Topic, slug=form.cleaned_data["topic"]))
     if added:
@@ -291,11 +321,28 @@ def deck_add(request):
         messages.success(request, message % {"count": added})
     else:
         messages.info(request, gettext("Those questions are already in your deck."))
-    return redirect("quiz:deck")
+    return _back(request)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_POST
+def deck_remove(request):
+    form = DeckRemoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Choose a topic or a question to remove."))
+        return redirect("quiz:deck")
+    if form.cleaned_data["question"]:
+        question = get_object_or_404(Question, slug=form.cleaned_data["question"])
+        removed = deck_remove_questions(user=request.user, questions=Question.objects.filter(pk=question.pk))
+    else:
+        removed = deck_remove_topic(user=request.user, topic=get_object_or_404(Topic, slug=form.cleaned_data["topic"]))
+    message = ngettext("Removed %(count)d card from your deck.", "Removed %(count)d cards from your deck.", removed)
+    messages.success(request, message % {"count": removed})
+    return _back(request)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request):
     current = preferences_ensure(user=request.user)
     form = PreferencesForm(request.POST or None, instance=current)
@@ -309,3 +356,21 @@ def preferences(request):
     context = {"form": form, "fit": latest_fit(user=request.user), "preferences": current,
                "min_items": MIN_TRAINING_ITEMS}
     return render(request, "quiz/settings.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def question_rate_view(request, slug):
+    """Rate a question from "Check yourself" on its page; its card joins the deck if it was not in it."""
+    question = get_object_or_404(Question.objects.published(), slug=slug)
+    form = QuestionRatingForm(request.POST)
+    if not form.is_valid():
+        return render(request, "quiz/_question_rated.html", {"error": gettext("Choose a rating.")}, status=400)
+    card = question_rate(user=request.user, question=question, rating=form.cleaned_data["rating"])
+    message = gettext("Saved. This card is in your deck; its next review is due in %(interval)s.") % {
+        "interval": interval_label(card.due - timezone.now()),
+    }
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect(reverse("kbase:question", args=[slug]) + "#self-check")
+    return render(request, "quiz/_question_rated.html", {"message": message})

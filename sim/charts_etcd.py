@@ -10,16 +10,29 @@ from __future__ import annotations
 import math
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sim.charts import COLOURS, OUTLINES, LinearScale, legend, stack_lanes, stacked, tick_step, time_ticks
+from sim.messages import fault_effect
 
 ROLE_COLOURS = {
-    "leader": "#2da44e",
-    "follower": "#54aeff",
-    "pre-candidate": "#f5d76e",
-    "candidate": "#d4a72c",
-    "learner": "#d8b9ff",
-    "stopped": "#afb8c1",
+    "leader": COLOURS["green"],
+    "follower": COLOURS["sky"],
+    "pre-candidate": COLOURS["yellow"],
+    "candidate": COLOURS["gold"],
+    "learner": COLOURS["lavender"],
+    "stopped": COLOURS["silver"],
 }
-GROUP_COLOURS = ("#0969da", "#8250df", "#bf3989", "#1a7f37", "#9a6700", "#57606a")
+ROLE_LEGEND = legend(
+    (gettext_lazy("leader"), "green"),
+    (gettext_lazy("follower"), "sky"),
+    (gettext_lazy("pre-candidate"), "yellow"),
+    (gettext_lazy("candidate"), "gold"),
+    (gettext_lazy("learner"), "lavender"),
+    (gettext_lazy("stopped"), "silver"),
+)
+WRITE_COLOURS = {"committed": COLOURS["green"], "failed": COLOURS["red"], "pending": COLOURS["silver"]}
+GROUP_COLOURS = OUTLINES
 FULL = {"width": 960, "label": 86, "right": 14, "top": 22, "lane": 26, "bar": 18, "axis": 24}
 COMPACT = {"width": 640, "label": 64, "right": 10, "top": 18, "lane": 18, "bar": 13, "axis": 20}
 TICK_STEPS_MS = (500, 1000, 2000, 5000, 10_000, 20_000, 30_000)
@@ -45,32 +58,21 @@ def seconds(ms) -> str:
     return text or "0"
 
 
-class _Scale:
-    def __init__(self, layout, end_ms):
-        self.left = layout["label"]
-        self.right = layout["width"] - layout["right"]
-        self.end = max(end_ms, 1)
-
-    def x(self, t_ms):
-        return round(self.left + min(max(t_ms, 0), self.end) / self.end * (self.right - self.left), 2)
-
-    def span(self, start, stop):
-        x0 = self.x(start)
-        return x0, max(round(self.x(stop) - x0, 2), MIN_WIDTH)
+def _time_scale(layout, end_ms):
+    return LinearScale(layout["label"], layout["width"] - layout["right"], end_ms, min_width=MIN_WIDTH)
 
 
 def _ticks(scale, end_ms, max_ticks):
-    step = next((s for s in TICK_STEPS_MS if end_ms / s <= max_ticks), TICK_STEPS_MS[-1])
-    return [{"x": scale.x(t), "label": f"{seconds(t)}s"} for t in range(0, end_ms + 1, step)]
+    step = tick_step(end_ms, max_ticks, TICK_STEPS_MS)
+    return time_ticks(scale, end_ms, step, lambda t: f"{seconds(t)}s")
 
 
 def build_swimlane(result: dict, *, compact: bool = False) -> dict:
     """One lane per member coloured by role, with terms, fault markers and partition bands."""
     layout = COMPACT if compact else FULL
     end = result["duration_ms"]
-    scale = _Scale(layout, end)
+    scale = _time_scale(layout, end)
     lanes = []
-    y = layout["top"]
     for lane in result["lanes"]:
         member = lane["member"]
         title = _("member %(id)s") % {"id": member} if lane["voter"] else _("learner %(id)s") % {"id": member}
@@ -91,20 +93,12 @@ def build_swimlane(result: dict, *, compact: bool = False) -> dict:
                     "role": role_label(segment["role"]), "term": segment["term"],
                     "start": seconds(segment["from_ms"]), "stop": seconds(stop)},
             })
-        lanes.append({
-            "title": title,
-            "short": f"m{member}",
-            "bar_y": y + (layout["lane"] - layout["bar"]) / 2,
-            "bar_height": layout["bar"],
-            "text_y": y + layout["lane"] / 2 + 4,
-            "bars": bars,
-        })
-        y += layout["lane"]
-    plot_bottom = y
+        lanes.append({"title": title, "short": f"m{member}", "bars": bars})
+    plot_bottom = stack_lanes(lanes, top=layout["top"], lane_height=layout["lane"], bar_height=layout["bar"])
     markers = []
     for number, fault in enumerate(result["faults"], start=1):
         markers.append({"x": scale.x(fault["t_ms"]), "number": number,
-                        "title": f"{seconds(fault['t_ms'])} s · {fault['event']}: {fault['effect']}"})
+                        "title": f"{seconds(fault['t_ms'])} s · {fault['event']}: {fault_effect(fault['effect'])}"})
     bands = []
     for window in result["partitions"]:
         x, width = scale.span(window["from_ms"], window["to_ms"])
@@ -129,6 +123,7 @@ def build_swimlane(result: dict, *, compact: bool = False) -> dict:
         "markers": markers,
         "bands": bands,
         "end_s": seconds(end),
+        "legend": ROLE_LEGEND,
     }
 
 
@@ -136,23 +131,19 @@ def build_write_timeline(result: dict) -> dict:
     """Writes per time bucket (committed, failed, still pending) over the windows without a usable leader."""
     layout = FULL
     end = result["duration_ms"]
-    scale = _Scale(layout, end)
+    scale = _time_scale(layout, end)
     top, height = 14, 90
     bottom = top + height
     buckets = result["write_timeline"]
     peak = max((b["committed"] + b["failed"] + b["pending"] for b in buckets), default=0) or 1
+    y = LinearScale(bottom, top, peak)
     bars = []
     for bucket in buckets:
         x, width = scale.span(bucket["from_ms"], bucket["to_ms"])
         width = max(round(width - 1, 2), MIN_WIDTH)
-        base = bottom
-        for kind, fill in (("committed", "#2da44e"), ("failed", "#cf222e"), ("pending", "#afb8c1")):
-            count = bucket[kind]
-            if not count:
-                continue
-            bar_height = round(count / peak * height, 2)
-            base = round(base - bar_height, 2)
-            bars.append({"x": x, "y": base, "width": width, "height": bar_height, "fill": fill,
+        kinds = [kind for kind in WRITE_COLOURS if bucket[kind]]
+        for kind, (count, bar_top, bar_height) in zip(kinds, stacked(y, [bucket[kind] for kind in kinds])):
+            bars.append({"x": x, "y": bar_top, "width": width, "height": bar_height, "fill": WRITE_COLOURS[kind],
                          "title": _("%(count)s %(kind)s, submitted %(start)s–%(stop)s s") % {
                              "count": count, "kind": {"committed": _("committed"), "failed": _("failed"),
                                                       "pending": _("still pending")}[kind],
@@ -205,7 +196,7 @@ def build_ring(result: dict, *, links: dict[int, str] | None = None) -> dict:
             "y": y,
             "r": node_radius,
             "fill": ROLE_COLOURS[role],
-            "stroke": GROUP_COLOURS[group % len(GROUP_COLOURS)] if partitioned and group is not None else "#1b1f24",
+            "stroke": GROUP_COLOURS[group % len(GROUP_COLOURS)] if partitioned and group is not None else COLOURS["text"],
             "stroke_width": 4 if partitioned else (3 if role == "leader" else 1.5),
             "dashed": role == "stopped" or not member["voter"],
             "role": role,

@@ -7,31 +7,39 @@ presentation attributes (the CSP forbids inline styles) so embeds need no styles
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sim.charts import COLOURS, LinearScale, legend, stack_lanes, tick_step, time_ticks
 
 FULL = {"width": 960, "label": 150, "right": 16, "top": 8, "lane": 24, "bar": 16, "axis": 30}
 COMPACT = {"width": 640, "label": 118, "right": 10, "top": 6, "lane": 19, "bar": 13, "axis": 24}
-TICK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
 MIN_WIDTH = 1.2
 
-PHASE_COLOURS = {"Pending": "#d4a72c", "Running": "#326ce5", "Succeeded": "#1a7f37", "Failed": "#cf222e"}
+PHASE_COLOURS = {"Pending": COLOURS["gold"], "Running": COLOURS["blue"], "Succeeded": COLOURS["dark-green"],
+                 "Failed": COLOURS["red"]}
+OTHER_PHASE_COLOUR = COLOURS["grey"]
 WAITING_COLOURS = {
-    "CrashLoopBackOff": "#f2b8b5",
-    "ImagePullBackOff": "#f2b8b5",
-    "ErrImagePull": "#f2b8b5",
-    "Pulling image": "#c8d1dc",
+    "CrashLoopBackOff": COLOURS["pink"],
+    "ImagePullBackOff": COLOURS["pink"],
+    "ErrImagePull": COLOURS["pink"],
+    "Pulling image": COLOURS["mist"],
 }
-RUNNING_COLOURS = {"": "#2da44e", "postStart hook": "#8fd19e", "preStop hook": "#bf8700", "SIGTERM": "#fb8f44"}
-HEALTH_COLOURS = {"starting": "#c8d1dc", "healthy": "#8fd19e", "hung": "#cf222e"}
-RESULT_COLOURS = {"success": "#2da44e", "failure": "#cf222e"}
-CONDITION_COLOURS = {"True": "#2da44e", "False": "#d0d7de"}
-ENDPOINT_COLOUR = "#326ce5"
-
-
-def _tick_step(end: int, max_ticks: int) -> int:
-    for step in TICK_STEPS:
-        if end / step <= max_ticks:
-            return step
-    return TICK_STEPS[-1] * (int(end / (TICK_STEPS[-1] * max_ticks)) + 1)
+OTHER_WAITING_COLOUR = COLOURS["pale"]
+RUNNING_COLOURS = {"": COLOURS["green"], "postStart hook": COLOURS["light-green"], "preStop hook": COLOURS["amber"],
+                   "SIGTERM": COLOURS["orange"]}
+EXIT_COLOURS = {True: COLOURS["dark-green"], False: COLOURS["red"]}
+HEALTH_COLOURS = {"starting": COLOURS["mist"], "healthy": COLOURS["light-green"], "hung": COLOURS["red"]}
+RESULT_COLOURS = {"success": COLOURS["green"], "failure": COLOURS["red"]}
+CONDITION_COLOURS = {"True": COLOURS["green"], "False": COLOURS["light"]}
+ENDPOINT_COLOUR = COLOURS["blue"]
+LEGEND = legend(
+    (gettext_lazy("running / probe success / condition True"), "green"),
+    (gettext_lazy("probe failure / exit with an error / app hung"), "red"),
+    (gettext_lazy("waiting in a back-off"), "pink"),
+    (gettext_lazy("preStop hook"), "amber"),
+    (gettext_lazy("SIGTERM sent, waiting for the exit"), "orange"),
+    (gettext_lazy("in the Service endpoints"), "blue"),
+)
 
 
 def _tick_label(seconds: int, step: int) -> str:
@@ -41,20 +49,6 @@ def _tick_label(seconds: int, step: int) -> str:
     if seconds and seconds % 3600 == 0 and step % 3600 == 0:
         return f"{seconds // 3600}h"
     return f"{seconds // 60}m"
-
-
-class _Scale:
-    def __init__(self, layout, end):
-        self.left = layout["label"]
-        self.right = layout["width"] - layout["right"]
-        self.end = max(end, 1)
-
-    def x(self, t):
-        return round(self.left + min(max(t, 0), self.end) / self.end * (self.right - self.left), 2)
-
-    def span(self, start, stop):
-        x0 = self.x(start)
-        return x0, max(round(self.x(stop) - x0, 2), MIN_WIDTH)
 
 
 def _segments_between(changes, end, *, value_of):
@@ -71,7 +65,7 @@ def build_chart(result: dict, *, probes=(), compact: bool = False) -> dict:
     """Swimlane geometry for a result dict (as the API returns it); `probes` lists the enabled probes."""
     layout = COMPACT if compact else FULL
     end = result["final"]["end"]
-    scale = _Scale(layout, end)
+    scale = LinearScale(layout["label"], layout["width"] - layout["right"], end, min_width=MIN_WIDTH)
     lanes = []
 
     def lane(title, css, bars, *, group):
@@ -80,7 +74,7 @@ def build_chart(result: dict, *, probes=(), compact: bool = False) -> dict:
     phase_bars = []
     for start, stop, phase in _segments_between(result["phases"], end, value_of=lambda c: c["phase"]):
         x, width = scale.span(start, stop)
-        phase_bars.append({"x": x, "width": width, "fill": PHASE_COLOURS.get(phase, "#8c959f"), "label": phase,
+        phase_bars.append({"x": x, "width": width, "fill": PHASE_COLOURS.get(phase, OTHER_PHASE_COLOUR), "label": phase,
                            "title": f"{phase} · {start}–{stop} s"})
     lane(_("Pod phase"), "phase", phase_bars, group="pod")
 
@@ -92,16 +86,16 @@ def build_chart(result: dict, *, probes=(), compact: bool = False) -> dict:
             state, detail = segment["state"], segment["detail"]
             if state == "terminated":
                 x = scale.x(segment["from"])
-                colour = "#1a7f37" if segment["exit_code"] == 0 else "#cf222e"
+                colour = EXIT_COLOURS[segment["exit_code"] == 0]
                 bars.append({"x": round(x - 1.5, 2), "width": 3, "fill": colour, "marker": True,
                              "title": f"{detail} (exit {segment['exit_code']}) · t = {segment['from']} s"})
                 continue
             x, width = scale.span(segment["from"], segment["to"])
             if state == "running":
-                colour = RUNNING_COLOURS.get(detail, "#2da44e")
+                colour = RUNNING_COLOURS.get(detail, RUNNING_COLOURS[""])
                 label = detail or "Running"
             else:
-                colour = WAITING_COLOURS.get(detail, "#e1e4e8")
+                colour = WAITING_COLOURS.get(detail, OTHER_WAITING_COLOUR)
                 label = detail or "Waiting"
             bars.append({"x": x, "width": width, "fill": colour, "label": label,
                          "title": f"{state.capitalize()}{': ' + detail if detail else ''} · {segment['from']}–{segment['to']} s"})
@@ -145,21 +139,15 @@ def build_chart(result: dict, *, probes=(), compact: bool = False) -> dict:
                      "title": _("In the Service's endpoints") + f" · {interval['from']}–{interval['to']} s"})
     lane(_("Service endpoints"), "endpoints", bars, group="conditions")
 
-    lane_height, bar_height = layout["lane"], layout["bar"]
-    for index, item in enumerate(lanes):
-        item["y"] = layout["top"] + index * lane_height
-        item["bar_y"] = item["y"] + (lane_height - bar_height) / 2
-        item["bar_height"] = bar_height
-        item["text_y"] = item["y"] + lane_height / 2 + 4
+    plot_bottom = stack_lanes(lanes, top=layout["top"], lane_height=layout["lane"], bar_height=layout["bar"])
+    for item in lanes:
         for bar in item["bars"]:
             bar["text_x"] = round(bar["x"] + 3, 2)
             bar["show_label"] = bool(bar.get("label")) and bar["width"] >= 8 * len(bar["label"]) + 6
-    plot_bottom = layout["top"] + len(lanes) * lane_height
-    step = _tick_step(end, 6 if compact else 10)
-    ticks = []
-    for t in range(0, end + 1, step):
-        x = scale.x(t)
-        ticks.append({"x": x, "label": _tick_label(t, step), "anchor": "end" if x > scale.right - 24 else "middle"})
+    step = tick_step(end, 6 if compact else 10)
+    ticks = time_ticks(scale, end, step, lambda t: _tick_label(t, step))
+    for tick in ticks:
+        tick["anchor"] = "end" if tick["x"] > scale.right - 24 else "middle"
     markers = []
     for restart in result["restart_log"]:
         markers.append({"x": scale.x(restart["t"]), "title": _("restart of %(container)s after %(delay)s s")
@@ -182,4 +170,5 @@ def build_chart(result: dict, *, probes=(), compact: bool = False) -> dict:
         "tick_label_y": plot_bottom + 16,
         "markers": markers,
         "end": end,
+        "legend": LEGEND,
     }

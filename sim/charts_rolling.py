@@ -5,9 +5,19 @@ Coordinates are computed here so the template only places shapes; everything is 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
+from sim.charts import LinearScale, legend, stacked
+
 FULL = {"width": 640, "height": 300, "left": 52, "right": 58, "top": 14, "bottom": 40, "max_columns": 120, "max_labels": 12}
 COMPACT = {"width": 480, "height": 190, "left": 36, "right": 50, "top": 10, "bottom": 28, "max_columns": 40, "max_labels": 10}
 LIMIT_LABEL_GAP = 19
+LEGEND = legend(
+    (_("old ReplicaSet"), "grey"),
+    (_("new ReplicaSet"), "blue"),
+    (_("available pods"), "dark-green", "line"),
+    (_("allowed band (min available to max total)"), "blue", "band", "red", "brown"),
+)
 
 
 def sample_indexes(count: int, limit: int) -> list[int]:
@@ -48,11 +58,9 @@ def build_chart(result: dict, *, compact: bool = False) -> dict:
     plot_right = layout["width"] - max(layout["right"], 52 + digits * 12)
     plot_top = layout["top"]
     plot_bottom = layout["height"] - layout["bottom"]
-    plot_height = plot_bottom - plot_top
     slot = (plot_right - plot_left) / len(shown)
 
-    def y(value: float) -> float:
-        return round(plot_bottom - value / top_value * plot_height, 2)
+    y = LinearScale(plot_bottom, plot_top, top_value)
 
     max_labels = min(layout["max_labels"], int((plot_right - plot_left) // (len(str(len(source))) * 11 + 12)))
     label_every = max(1, -(-len(shown) // max(1, max_labels)))
@@ -61,8 +69,7 @@ def build_chart(result: dict, *, compact: bool = False) -> dict:
     for position, column in enumerate(shown):
         x = plot_left + position * slot
         bar_width = slot * 0.7
-        old_top = y(column["old"])
-        new_top = y(column["old"] + column["new"])
+        (_, old_top, old_height), (_, new_top, new_height) = stacked(y, (column["old"], column["new"]))
         columns.append(
             {
                 "step": column,
@@ -70,9 +77,9 @@ def build_chart(result: dict, *, compact: bool = False) -> dict:
                 "width": round(bar_width, 2),
                 "center": round(x + slot / 2, 2),
                 "old_y": old_top,
-                "old_height": round(plot_bottom - old_top, 2),
+                "old_height": old_height,
                 "new_y": new_top,
-                "new_height": round(old_top - new_top, 2),
+                "new_height": new_height,
                 "available_y": y(column["available"]),
                 "show_label": position == last
                 or (position % label_every == 0 and last - position >= label_every),
@@ -108,6 +115,7 @@ def build_chart(result: dict, *, compact: bool = False) -> dict:
         "shown": len(shown),
         "total": len(source),
         "compact": compact,
+        "legend": LEGEND,
     }
 
 

@@ -1,11 +1,11 @@
-"""Run simulators for the web side: validate, simulate, cache."""
+"""Run simulators for the web side: simulate and cache."""
 
 import hashlib
 import json
 
 from django.core.cache import cache
 
-from sim import engine
+from sim import registry
 from sim.engine import ParamError
 
 CACHE_SECONDS = 24 * 3600
@@ -16,19 +16,17 @@ def _cache_key(kind, canonical):
     return f"sim:v1:{kind}:{digest}"
 
 
-def simulate_cached(kind, raw):
-    """Return (params, result_dict) for raw parameters; raises ParamError on bad input.
+def simulate_cached(kind, params):
+    """The result dict of running `kind`'s engine on parsed `params`.
 
     Engines are deterministic, so results are cached by their canonical parameters.
     """
-    params = engine.validate(kind, raw)
-    canonical = params.to_query()
-    key = _cache_key(kind, canonical)
+    key = _cache_key(kind, params.to_query())
     result = cache.get(key)
     if result is None:
-        result = engine.get_engine(kind).simulate(params).to_dict()
+        result = registry.get(kind).engine.simulate(params).to_dict()
         cache.set(key, result, CACHE_SECONDS)
-    return params, result
+    return result
 
 
 def query_from_request(request):

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from sim.views import etcd, index, pod, rolling
+from sim import registry
+from sim.views import index, page
 
 app_name = "sim"
 
 urlpatterns = [
     path("", index.index, name="index"),
-    path("rolling-update/", rolling.page, name="rolling-update"),
-    path("etcd/", etcd.page, name="etcd"),
-    path("pod-lifecycle/", pod.page, name="pod-lifecycle"),
+    *(path(f"{simulator.kind}/", page.page, {"kind": simulator.kind}, name=simulator.kind)
+      for simulator in registry.SIMULATORS),
 ]

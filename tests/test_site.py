@@ -90,7 +90,7 @@ def _parameterless_page_names():
                 names.append(prefix + pattern.name)
 
     walk(get_resolver().url_patterns)
-    skip = {"root", "healthz", "logout", "quiz:review-rate", "quiz:review-undo", "quiz:deck-add", "set_language",
+    skip = {"root", "healthz", "favicon", "logout", "quiz:review-rate", "quiz:review-undo", "quiz:deck-add", "quiz:deck-remove", "set_language",
             "quiz:card-action", "quiz:export-logs", "quiz:export-parameters"}
     return sorted(name for name in names if name not in skip and not name.startswith("admin:"))
 

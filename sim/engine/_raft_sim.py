@@ -430,10 +430,19 @@ class _Cluster:
         if election is None:
             election = self.elections[node.term] = {
                 "term": node.term, "start_ms": _ms(self.now), "campaign_start_ms": _ms(started),
-                "end_ms": None, "candidates": [], "votes": {}, "winner": None,
+                "end_ms": None, "candidates": [], "votes": {}, "winner": None, "campaigns": [],
             }
         election["candidates"].append(node.id)
         election["votes"][str(node.id)] = []
+        # One entry per candidacy: two members may campaign for the same term at different times
+        # (each raft.go campaign(campaignElection) bumps its own term), and each is its own attempt.
+        election["campaigns"].append({
+            "candidate": node.id,
+            "pre_vote_start_ms": _ms(started) if self.p.prevote else None,
+            "start_ms": _ms(self.now),
+            "votes": [node.id],
+            "won_ms": None,
+        })
         self._record_lane(node)
         self._note_cluster()
 
@@ -460,6 +469,9 @@ class _Cluster:
         if election is not None:
             election["winner"] = node.id
             election["end_ms"] = _ms(self.now)
+            campaign = next((c for c in reversed(election["campaigns"]) if c["candidate"] == node.id), None)
+            if campaign is not None:
+                campaign["won_ms"] = _ms(self.now)
         node.term_start_index = next_index
         self._append(node, NO_WRITE)
         self._schedule_tick(node)
@@ -524,6 +536,9 @@ class _Cluster:
             election = self.elections.get(node.term)
             if election is not None:
                 election["votes"].setdefault(str(node.id), []).append(sender)
+                campaign = next((c for c in reversed(election["campaigns"]) if c["candidate"] == node.id), None)
+                if campaign is not None and sender not in campaign["votes"]:
+                    campaign["votes"].append(sender)
         granted = sum(1 for vote in node.votes.values() if vote)
         rejected = len(node.votes) - granted
         if granted >= self.quorum:

@@ -6,9 +6,7 @@ from 0); the discrete-event Raft model lives in `_raft_sim.py`.
 
 from __future__ import annotations
 
-from ._raft_params import (
-    MAX_DURATION_MS, MAX_LEARNERS, MAX_MEMBERS, Event, Params, events_text, parse_events, parse_params,
-)
+from ._raft_params import MAX_DURATION_MS, MAX_LEARNERS, MAX_MEMBERS, Event, Params, events_text, parse_events, parse_params
 from ._raft_sim import Result, quorum_of, simulate, tolerance_of, tolerance_table
 
 KIND = "etcd"

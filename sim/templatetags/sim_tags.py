@@ -1,14 +1,16 @@
-import importlib
 import re
 
 from django import template
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.html import escape, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
-from sim.engine import KINDS, ParamError
+from sim import registry
+from sim.charts import COLOURS
+from sim.engine import ParamError
 from sim.services import simulate_cached
 
 register = template.Library()
@@ -21,28 +23,39 @@ def caption_html(text):
     return mark_safe(INLINE_CODE.sub(r"<code>\1</code>", escape(text)))
 
 
-VIEW_MODULES = {"rolling-update": "rolling", "etcd": "etcd", "pod-lifecycle": "pod"}
-
-
 @register.simple_tag(takes_context=True)
 def sim_embed(context, preset, lang="en"):
     """Render a content preset ({kind, params, caption}) as a compact embedded run."""
     kind = preset.get("kind")
     caption = caption_html((preset.get("caption") or {}).get("zh" if lang.startswith("zh") else "en", ""))
-    if kind not in KINDS:
+    simulator = registry.lookup(kind)
+    if simulator is None:
         return render_to_string("sim/_embed_error.html", {"kind": kind, "caption": caption, "errors": {}})
     try:
-        params, result = simulate_cached(kind, preset.get("params") or {})
+        params = simulator.engine.parse_params(preset.get("params") or {})
     except ParamError as exc:
         return render_to_string("sim/_embed_error.html", {"kind": kind, "caption": caption, "errors": exc.errors})
-    views = importlib.import_module(f"sim.views.{VIEW_MODULES[kind]}")
-    full_url = reverse(f"sim:{kind}") + "?" + urlencode(params.to_query())
+    result = simulate_cached(kind, params)
     ctx = {
+        "simulator": simulator,
         "kind": kind,
         "caption": caption,
         "params": params,
         "result": result,
-        "full_url": full_url,
-        **views.embed_context(params, result),
+        "full_url": reverse(simulator.url_name) + "?" + urlencode(params.to_query()),
+        **simulator.embed_context(params, result),
     }
-    return render_to_string(f"sim/{kind}_embed.html", ctx, request=context.get("request"))
+    return render_to_string(simulator.embed_template, ctx, request=context.get("request"))
+
+
+@register.simple_tag
+def sim_stylesheets(simulator=None):
+    """<link>s to the shared simulator styles and `simulator`'s own, or every kind's (pages that embed runs)."""
+    sheets = registry.stylesheets(simulator)
+    return format_html_join("\n", '<link rel="stylesheet" href="{}">', ((static(sheet),) for sheet in sheets))
+
+
+@register.simple_tag
+def sim_colour(name):
+    """A colour from the one chart colour table (sim/charts/colours.py); an unknown name is an error."""
+    return COLOURS[name]

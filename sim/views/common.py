@@ -5,11 +5,15 @@ from __future__ import annotations
 from functools import cache
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django_htmx.http import push_url
 
 from sim.engine import ParamError
+from sim.messages import localize
 from sim.services import simulate_cached
 
 
@@ -42,39 +46,63 @@ class SimulatorForm(forms.Form):
         try:
             self.cleaned_data["params"] = self.engine.parse_params(raw)
         except ParamError as exc:
+            labels = {name: self.error_label(name) for name in self.fields}
             for field, message in exc.errors.items():
-                self.add_error(field if field in self.fields else None, message)
+                self.add_error(field if field in self.fields else None, localize(message, labels))
         return self.cleaned_data
+
+    def error_label(self, name):
+        """How errors name a field: the label the form shows (subclasses add context, e.g. the probe)."""
+        field = self.fields.get(name)
+        return str(field.label) if field is not None and field.label else name
+
+    def labelled_errors(self):
+        """{label: messages} for the error box, in the form's field order."""
+        return {
+            (gettext("Parameters") if name == NON_FIELD_ERRORS else self.error_label(name)): messages
+            for name, messages in self.errors.items()
+        }
 
     def groups(self):
         """Fieldsets in the order the page shows them; none when the page lists the fields in order."""
         return []
 
 
-def simulator_page(request, *, form_class, template, presets, result_context, error_context=None):
-    """Run the simulator with the GET parameters and render its page; htmx requests get only `#result`.
+def simulator_page(request, simulator):
+    """Run `simulator` (a `sim.registry.Simulator`) with the GET parameters and render its page.
 
+    htmx requests get only the result region (`sim/_page.html#result`, or `#region` with the form).
     Without parameters the page shows the default run. Invalid input answers 400 with the form's
-    errors, plus `error_context` for whatever the page shows even without a run.
+    errors, plus the simulator's `error_context()` for whatever the page shows even without a run.
     """
-    engine = form_class.engine
+    engine, form_class = simulator.engine, simulator.form_class
     params = engine.parse_params({})
     if any(name in request.GET for name in param_names(engine)):
         form = form_class(request.GET)
         if not form.is_valid():
-            context = {"form": form, "groups": form.groups(), "presets": preset_links(engine, presets),
-                       "errors": form.errors, **(error_context or {})}
-            return _render(request, template, context, status=400)
+            context = {"simulator": simulator, "form": form, "groups": form.groups(),
+                       "presets": preset_links(engine, simulator.presets), "errors": form.labelled_errors(),
+                       **(simulator.error_context() if simulator.error_context else {})}
+            return _render(request, simulator, context, status=400)
         params = form.cleaned_data["params"]
-    params, result = simulate_cached(engine.KIND, params.to_query())
+    result = simulate_cached(simulator.kind, params)
     form = form_class.showing(params)
-    context = {"form": form, "groups": form.groups(), "presets": preset_links(engine, presets, current=params),
-               **result_context(request, params, result)}
-    return _render(request, template, context)
+    context = {"simulator": simulator, "form": form, "groups": form.groups(),
+               "presets": preset_links(engine, simulator.presets, current=params),
+               **simulator.result_context(request, params, result)}
+    return _render(request, simulator, context)
 
 
-def _render(request, template, context, *, status=200):
-    return render(request, f"{template}#result" if request.htmx else template, context, status=status)
+def _render(request, simulator, context, *, status=200):
+    if request.htmx:
+        template = "sim/_page.html#region" if simulator.swaps_form else "sim/_page.html#result"
+    else:
+        template = simulator.page_template
+    response = render(request, template, context, status=status)
+    if request.htmx and status == 400:
+        # The inline errors replace the result, but the address keeps the last valid run.
+        push_url(response, False)
+    return response
 
 
 def preset_links(engine, presets, *, current=None):

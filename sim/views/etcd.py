@@ -6,12 +6,11 @@ from django import forms
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 
 from sim.charts_etcd import build_ring, build_swimlane, build_write_timeline, seconds
 from sim.engine import etcd
-from sim.views.common import SimulatorForm, run_links, simulator_page
+from sim.messages import fault_effect
+from sim.views.common import SimulatorForm, run_links
 
 KIND = etcd.KIND
 MAX_MEMBERS, MAX_LEARNERS, MAX_DURATION_MS = etcd.MAX_MEMBERS, etcd.MAX_LEARNERS, etcd.MAX_DURATION_MS
@@ -92,12 +91,11 @@ class EtcdForm(SimulatorForm):
         ]
 
 
-@require_GET
-@vary_on_headers("HX-Request")
-def page(request):
-    """The simulator page; htmx requests get only the simulator region. Invalid input answers 400."""
-    return simulator_page(request, form_class=EtcdForm, template="sim/etcd.html", presets=PRESETS,
-                          result_context=result_context, error_context={"tolerance": tolerance_rows(None)})
+
+
+def error_context():
+    """The tolerance table still shows beside the errors of invalid input."""
+    return {"tolerance": tolerance_rows(None)}
 
 
 def result_context(request, params, result):
@@ -112,9 +110,10 @@ def result_context(request, params, result):
         "swimlane": build_swimlane(result),
         "timeline": build_write_timeline(result),
         "faults": faults,
-        "fault_log": [{**fault, "number": n, "t_s": seconds(fault["t_ms"])} for n, fault in enumerate(result["faults"], 1)],
-        "elections": election_rows(result)[:MAX_ELECTION_ROWS],
-        "omitted_elections": max(0, len(result["elections"]) - MAX_ELECTION_ROWS),
+        "fault_log": [{**fault, "effect": fault_effect(fault["effect"]), "number": n, "t_s": seconds(fault["t_ms"])}
+                      for n, fault in enumerate(result["faults"], 1)],
+        "elections": (rows := election_rows(result))[:MAX_ELECTION_ROWS],
+        "omitted_elections": max(0, len(rows) - MAX_ELECTION_ROWS),
         "tolerance": tolerance_rows(params.members),
         **run_links(request, KIND, params),
         "reset_url": "?" + urlencode({**params.to_query(), "events": "", "duration_ms": str(DEFAULTS.duration_ms)}),
@@ -154,12 +153,14 @@ def fault_actions(params, result):
     voters = [m for m in final if m["voter"]]
     half = params.members // 2
     split = "-".join(str(m["id"]) for m in final[:half]) + "|" + "-".join(str(m["id"]) for m in final[half:])
+    leader = _leader_at(result, at_ms)
     buttons = []
     if available:
-        buttons.append({"action": "stop-leader", "label": _("Stop the leader"), "url": url("stop:leader")})
+        if leader is not None:
+            buttons.append({"action": "stop-leader", "label": _("Stop the leader"), "url": url("stop:leader")})
         if len(voters) > 1:
             buttons.append({"action": "stop-follower", "label": _("Stop a follower"), "url": url("stop:follower")})
-        if len(final) > 1:
+        if leader is not None and len(final) > 1:
             buttons.append({"action": "partition-leader", "label": _("Cut the leader off"), "url": url("partition:leader")})
         if half and len(final) > 1:
             buttons.append({"action": "partition-halves",
@@ -181,6 +182,15 @@ def fault_actions(params, result):
             })
     return {"available": available, "at_s": seconds(at_ms), "buttons": buttons, "members": member_links,
             "member_buttons": member_buttons}
+
+
+def _leader_at(result, at_ms):
+    """The leader at `at_ms` (the run's last leader when `at_ms` is past its end), or None."""
+    leader = None
+    for entry in result["leaders"]:
+        if entry["t_ms"] <= at_ms:
+            leader = entry["leader"]
+    return leader
 
 
 def tolerance_rows(current):
@@ -207,31 +217,36 @@ def key_figures(result):
 
 
 def election_rows(result):
-    """One row per election term: when it started, who ran, the winner's votes."""
+    """One row per campaign: two members campaigning for the same term are two rows.
+
+    The pre-vote column is empty when pre-vote is off (the campaign starts with the real vote).
+    """
     rows = []
     for election in result["elections"]:
-        winner = election["winner"]
-        votes = election["votes"].get(str(winner), []) if winner is not None else []
-        rows.append({
-            "term": election["term"],
-            "campaign_s": seconds(election["campaign_start_ms"]),
-            "start_s": seconds(election["start_ms"]),
-            "end_s": seconds(election["end_ms"]) if election["end_ms"] is not None else "",
-            "candidates": ", ".join(str(c) for c in election["candidates"]),
-            "winner": winner,
-            "votes": ", ".join(str(v) for v in sorted(set(votes))),
-        })
+        for campaign in election.get("campaigns", []):
+            won = campaign["won_ms"] is not None
+            rows.append({
+                "term": election["term"],
+                "campaign_s": seconds(campaign["pre_vote_start_ms"]) if campaign["pre_vote_start_ms"] is not None else "",
+                "start_s": seconds(campaign["start_ms"]),
+                "candidates": str(campaign["candidate"]),
+                "winner": campaign["candidate"] if won else None,
+                "votes": ", ".join(str(v) for v in sorted(set(campaign["votes"]))),
+                "end_s": seconds(campaign["won_ms"]) if won else "",
+            })
     return rows
 
 
 def describe_run(params, result) -> list[str]:
     """A few sentences on what happened in the run, most important first."""
+    # Two counts, two plural forms: "3 voting members" but "tolerates 1 failed member".
     sentences = [
-        ngettext(
-            "Quorum is %(quorum)s of %(members)s voting member, so the cluster tolerates %(tolerance)s failed member.",
-            "Quorum is %(quorum)s of %(members)s voting members, so the cluster tolerates %(tolerance)s failed members.",
-            result["members"],
-        ) % {"quorum": result["quorum"], "members": result["members"], "tolerance": result["tolerance"]}
+        ngettext("Quorum is %(quorum)s of %(members)s voting member,", "Quorum is %(quorum)s of %(members)s voting members,",
+                 result["members"]) % {"quorum": result["quorum"], "members": result["members"]}
+        + " "
+        + ngettext("so the cluster tolerates %(tolerance)s failed member.",
+                   "so the cluster tolerates %(tolerance)s failed members.",
+                   result["tolerance"]) % {"tolerance": result["tolerance"]}
     ]
     if result["members"] % 2 == 0:
         sentences[0] += " " + _("An even size adds a member to the quorum without tolerating one more failure.")
@@ -257,6 +272,11 @@ def describe_run(params, result) -> list[str]:
                                 "%(stopped)s were lost with a stopped member.") % {
                 "failed": writes["failed"], "timed_out": writes["timed_out"] + writes["committed_after_timeout"],
                 "timeout": seconds(result["request_timeout_ms"]), "stopped": writes["member_stopped"] + writes["no_member"]}
+        if writes.get("pending"):
+            sentence += " " + ngettext(
+                "%(count)s was still waiting for a commit when the run ended.",
+                "%(count)s were still waiting for a commit when the run ended.",
+                writes["pending"]) % {"count": writes["pending"]}
         if writes["committed_after_timeout"]:
             sentence += " " + ngettext(
                 "%(count)s timed-out write was applied later anyway: a client that sees a timeout cannot tell.",
@@ -281,7 +301,7 @@ def describe_run(params, result) -> list[str]:
 
 def _describe_fault(fault, result):
     at = fault["t_ms"]
-    text = _("At %(t)s s: %(effect)s.") % {"t": seconds(at), "effect": fault["effect"]}
+    text = _("At %(t)s s: %(effect)s.") % {"t": seconds(at), "effect": fault_effect(fault["effect"])}
     later_faults = [f["t_ms"] for f in result["faults"] if f["t_ms"] > at]
     horizon = later_faults[0] if later_faults else result["duration_ms"] + 1
     change = next((entry for entry in result["leaders"] if at < entry["t_ms"] < horizon and entry["leader"] is not None),

@@ -1,7 +1,10 @@
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
+
+from sim import registry
 
 
-@require_GET
+@require_safe
 def index(request):
-    return render(request, "sim/index.html")
+    """Every registered simulator with its summary and API address."""
+    return render(request, "sim/index.html", {"simulators": registry.SIMULATORS})

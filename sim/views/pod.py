@@ -5,12 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 
 from sim.charts_pod import build_chart
 from sim.engine import pod
-from sim.views.common import SimulatorForm, run_links, simulator_page
+from sim.views.common import SimulatorForm, run_links
 
 KIND = pod.KIND
 DEFAULTS = pod.parse_params({})
@@ -104,11 +102,20 @@ class PodLifecycleForm(SimulatorForm):
             for name in pod.PROBE_FIELDS:
                 self.fields[f"{kind}_{name}"] = _number(PROBE_LABELS[name], minimum=0 if name == "initial_delay" else 1)
 
+    def error_label(self, name):
+        """Probe fields share labels (periodSeconds, …), so errors say which probe."""
+        kind, _sep, rest = name.partition("_")
+        if kind in pod.PROBE_KINDS:
+            probe = _("%(probe)s probe") % {"probe": kind}
+            return f"{probe}: {PROBE_LABELS[rest]}" if rest in PROBE_LABELS else probe
+        return super().error_label(name)
+
     def groups(self):
         """Fieldsets in the order the page shows them."""
         group = lambda legend, names: {"legend": legend, "fields": [self[name] for name in names]}  # noqa: E731
         probes = [
-            {"legend": _("%(probe)s probe") % {"probe": kind}, "probe": kind, "open": bool(self[kind].value()),
+            {"legend": _("%(probe)s probe") % {"probe": kind}, "collapsible": True, "id": f"probe-{kind}", "css": "probe",
+             "open": bool(self[kind].value()),
              "fields": [self[kind], *(self[f"{kind}_{name}"] for name in pod.PROBE_FIELDS)]}
             for kind in pod.PROBE_KINDS
         ]
@@ -125,12 +132,6 @@ class PodLifecycleForm(SimulatorForm):
         ]
 
 
-@require_GET
-@vary_on_headers("HX-Request")
-def page(request):
-    """The simulator page; htmx requests get only the result region. Invalid input answers 400."""
-    return simulator_page(request, form_class=PodLifecycleForm, template="sim/pod-lifecycle.html",
-                          presets=PRESETS, result_context=result_context)
 
 
 def enabled_probes(params):
@@ -207,11 +208,9 @@ def describe_run(params, result) -> list[str]:
     ]
     delays = result["restart_delays"]
     if delays:
-        sentences.append(
-            _("Waits before each restart: %(delays)s s. The first restart is immediate; after that the kubelet "
-              "waits 10 s, doubling up to 300 s, and forgets the back-off once a container ran for 10 minutes.")
-            % {"delays": ", ".join(str(d) for d in delays[:12]) + (" …" if len(delays) > 12 else "")}
-        )
+        sentences.append(_("Waits before each restart: %(delays)s s.")
+                         % {"delays": ", ".join(str(d) for d in delays[:12]) + (" …" if len(delays) > 12 else "")})
+        sentences.append(_explain_delays(delays, result["terminations"]))
     for termination in result["terminations"]:
         sentences.append(_describe_termination(termination))
         if len(sentences) >= 5:
@@ -219,6 +218,27 @@ def describe_run(params, result) -> list[str]:
     if result["removed_at"] is not None:
         sentences.append(_("The pod object is removed from the API at t = %(t)s s.") % {"t": result["removed_at"]})
     return sentences
+
+
+def _explain_delays(delays, terminations):
+    """Why the waits are what they are; several 0 s waits need their own reason.
+
+    kuberuntime_manager.go doBackOff checks the back-off against the newest *exited* instance: after
+    a liveness kill the kubelet kills and restarts in one sync, so the restart is immediate whenever
+    the previous instance exited longer ago than the current back-off (10 s, doubling).
+    """
+    later_immediate = sum(1 for delay in delays[1:] if delay == 0)
+    probe_kills = [t for t in terminations if t["cause"] in ("liveness", "startup")]
+    if later_immediate and probe_kills:
+        return _("After a %(probe)s kill the kubelet stops and restarts the container in the same sync, and it "
+                 "checks the back-off (10 s, doubling up to 300 s) against when the previous instance exited. "
+                 "While each run lasts longer than the current back-off, the restart is immediate (0 s); a wait "
+                 "appears once the back-off has grown longer than a run.") % {"probe": probe_kills[0]["cause"]}
+    if later_immediate:
+        return _("The first restart is immediate. A later 0 s wait means the container had run for 10 minutes, "
+                 "so the kubelet forgot its back-off; otherwise it waits 10 s, doubling up to 300 s.")
+    return _("The first restart is immediate; after that the kubelet waits 10 s, doubling up to 300 s, and "
+             "forgets the back-off once a container ran for 10 minutes.")
 
 
 def _describe_termination(record):

@@ -5,12 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 
 from sim.charts_rolling import build_chart
 from sim.engine import rolling
-from sim.views.common import SimulatorForm, run_links, simulator_page
+from sim.views.common import SimulatorForm, run_links
 
 KIND = rolling.KIND
 MAX_TABLE_ROWS = 40
@@ -20,7 +18,9 @@ PRESETS = (
     ("ten", gettext_lazy("10 replicas, 25% / 25%"), {"replicas": 10}),
     ("recreate", gettext_lazy("Recreate, 3 replicas"), {"replicas": 3, "strategy": "Recreate"}),
     ("failing", gettext_lazy("Failing rollout (new pods never Ready)"), {"replicas": 3, "new_pods_fail": "true"}),
-    ("canary", gettext_lazy("Canary-like: 10 replicas, maxSurge 1, maxUnavailable 0"),
+    # Not a canary (that would keep a small share on the new version and wait): this replaces
+    # every pod, one extra pod at a time, never dropping below the desired count.
+    ("one-at-a-time", gettext_lazy("One pod at a time, never below 10: maxSurge 1, maxUnavailable 0"),
      {"replicas": 10, "max_surge": 1, "max_unavailable": 0}),
 )
 
@@ -65,12 +65,6 @@ class RollingUpdateForm(SimulatorForm):
     )
 
 
-@require_GET
-@vary_on_headers("HX-Request")
-def page(request):
-    """The simulator page; htmx requests get only the result region. Invalid input answers 400."""
-    return simulator_page(request, form_class=RollingUpdateForm, template="sim/rolling-update.html",
-                          presets=PRESETS, result_context=result_context)
 
 
 def result_context(request, params, result):
@@ -142,7 +136,7 @@ def explain_rounding(params, resolved) -> list[str]:
         else:
             sentences.append(_("%(name)s %(value)s is an absolute number of pods: no rounding.")
                              % {"name": name, "value": value})
-    if resolved["fencepost_bumped"]:
+    if resolved["fencepost_bumped"] and replicas > 0:
         sentences.append(_("Both resolve to 0, so the controller uses maxUnavailable = 1 instead "
                            "(ResolveFenceposts: surging might be blocked by a quota)."))
     raw_unavailable = rolling.scaled_value(
@@ -150,6 +144,8 @@ def explain_rounding(params, resolved) -> list[str]:
         replicas, round_up=False,
     )
     if replicas == 0:
+        # pkg/controller/deployment/util/deployment_util.go MaxUnavailable returns 0 for 0 replicas
+        # before ResolveFenceposts is consulted, so the fencepost sentence above is skipped.
         sentences.append(_("With 0 replicas there is nothing to replace: maxUnavailable counts as 0."))
     elif raw_unavailable > replicas:
         sentences.append(_("maxUnavailable is capped at the %(replicas)s replicas.") % {"replicas": replicas})

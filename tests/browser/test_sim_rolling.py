@@ -43,5 +43,5 @@ def test_an_invalid_value_shows_the_error_without_a_reload(page):
     page.goto("/en/sim/rolling-update/?replicas=3")
     page.fill("#id_max_unavailable", "0")
     page.fill("#id_max_surge", "0")
-    page.locator(".rolling-errors", has_text="may not be 0 when `maxSurge` is 0").wait_for()
+    page.locator(".rolling-errors", has_text="may not be 0 when maxSurge is 0").wait_for()
     assert page.locator("h1").count() == 1

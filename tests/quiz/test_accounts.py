@@ -125,3 +125,61 @@ def test_changing_the_password(client):
 
 def test_the_password_page_needs_an_account(client):
     assert client.get("/en/accounts/password/").status_code == 302
+
+
+def test_sign_up_takes_an_optional_email_and_welcomes_the_learner_with_what_to_do_next(client):
+    response = client.post("/en/accounts/signup/", {
+        "username": "ana", "email": "ana@example.com", "password1": PASSWORD, "password2": PASSWORD, "time_zone": "UTC",
+    }, follow=True)
+
+    assert get_user_model().objects.get(username="ana").email == "ana@example.com"
+    html = response.content.decode()
+    assert "Welcome to KubePrep, ana! Next: add a topic" in html
+    client.post("/en/accounts/logout/")
+    client.post("/en/accounts/signup/", {
+        "username": "bo", "password1": PASSWORD, "password2": PASSWORD, "time_zone": "UTC",
+    })
+    assert get_user_model().objects.get(username="bo").email == ""
+
+
+def test_the_welcome_message_is_in_chinese_after_a_chinese_sign_up(client):
+    response = client.post("/zh-hans/accounts/signup/", {
+        "username": "mei", "password1": PASSWORD, "password2": PASSWORD, "time_zone": "UTC",
+    }, follow=True)
+    assert "欢迎来到 KubePrep，mei！" in response.content.decode()
+
+
+def test_logging_out_says_so(client):
+    client.force_login(make_user())
+    response = client.post("/en/accounts/logout/", follow=True)
+    assert "You have been logged out." in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_forgotten_password_is_reset_through_an_emailed_link(client, mailoutbox, language):
+    user = make_user("forgetful")
+    user.email = "forgetful@example.com"
+    user.save()
+    login_page = client.get(f"/{language}/accounts/login/").content.decode()
+    assert f'href="/{language}/accounts/password/reset/"' in login_page
+
+    response = client.post(f"/{language}/accounts/password/reset/", {"email": "forgetful@example.com"})
+
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    body = mailoutbox[0].body
+    assert ("Open this link" if language == "en" else "打开这个链接") in body
+    link = next(line for line in body.splitlines() if "/password/reset/" in line)
+    path = link.split("testserver", 1)[1]
+    form_page = client.get(path, follow=True)
+    assert form_page.status_code == 200
+    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+                       follow=True)
+    assert done.redirect_chain[-1][0] == f"/{language}/accounts/password/reset/done/"
+    assert client.login(username="forgetful", password=NEW_PASSWORD)
+
+
+def test_an_unknown_email_gets_the_same_answer_and_no_mail(client, mailoutbox):
+    response = client.post("/en/accounts/password/reset/", {"email": "nobody@example.com"})
+    assert response.status_code == 302 and response["Location"] == "/en/accounts/password/reset/sent/"
+    assert mailoutbox == []

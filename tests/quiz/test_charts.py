@@ -1,5 +1,7 @@
 from datetime import date, timedelta
 
+import pytest
+
 from quiz.charts import column_chart, heat_level, heatmap, nice_ceiling, retention_chart, stacked_bar
 
 
@@ -70,3 +72,12 @@ def test_an_empty_stacked_bar_draws_nothing():
     chart = stacked_bar([("new", "New", 0)])
 
     assert chart.segments[0].width == 0
+
+
+@pytest.mark.parametrize("month", [["Dec"], ["十二月"]])
+def test_heatmap_leaves_room_for_a_month_label_in_the_last_column(month):
+    chart = heatmap({}, today=date(2026, 12, 3), month_name=lambda day: month[0] if day.month == 12 else "M",
+                    weekday_name=lambda day: "W")
+    last = max(chart.month_labels, key=lambda label: label.x)
+    assert last.text == month[0]
+    assert last.x + 11 * len(last.text) <= chart.width  # 11 px per character at the chart's font size

@@ -102,3 +102,72 @@ def test_the_deck_page_lists_topics_in_content_order(client):
     html = client.get("/en/deck/").content.decode()
 
     assert html.index('value="zeta"') < html.index('value="mid"') < html.index('value="alpha"')
+
+
+def test_a_single_question_is_added_from_its_page_and_the_page_says_so(client):
+    user = make_user()
+    make_questions(2, topic=make_topic("pods"), prefix="pod")
+    client.force_login(user)
+    page = client.get("/en/questions/pod-0/").content.decode()
+    assert "Add this question to my deck" in page
+
+    response = client.post("/en/deck/add/", {"question": "pod-0", "next": "/en/questions/pod-0/"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/en/questions/pod-0/"
+    html = response.content.decode()
+    assert "Added 1 card to your deck." in html and "This question is in your review deck." in html
+    assert list(Card.objects.filter(user=user).values_list("question__slug", flat=True)) == ["pod-0"]
+
+
+def test_a_card_is_removed_from_its_question_page(client):
+    user = make_user()
+    make_questions(2, topic=make_topic("pods"), prefix="pod")
+    deck_add_all(user=user)
+    client.force_login(user)
+
+    response = client.post("/en/deck/remove/", {"question": "pod-1", "next": "/en/questions/pod-1/"}, follow=True)
+
+    assert "Removed 1 card from your deck." in response.content.decode()
+    assert list(Card.objects.filter(user=user).values_list("question__slug", flat=True)) == ["pod-0"]
+
+
+def test_a_topic_is_removed_from_the_deck_page_and_only_the_learners_cards_go(client):
+    user, other = make_user(), make_user("other")
+    pods = make_topic("pods")
+    make_questions(2, topic=pods, prefix="pod")
+    make_questions(1, topic=make_topic("docker"), prefix="docker")
+    deck_add_all(user=user)
+    deck_add_all(user=other)
+    client.force_login(user)
+    assert "Remove topic" in client.get("/en/deck/").content.decode()
+
+    response = client.post("/en/deck/remove/", {"topic": "pods"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/en/deck/"
+    assert "Removed 2 cards from your deck." in response.content.decode()
+    assert list(Card.objects.filter(user=user).values_list("question__slug", flat=True)) == ["docker-0"]
+    assert Card.objects.filter(user=other).count() == 3
+
+
+def test_add_this_topic_is_not_offered_when_all_its_questions_are_in_the_deck(client):
+    user = make_user()
+    pods = make_topic("pods")
+    make_questions(2, topic=pods, prefix="pod")
+    client.force_login(user)
+    assert "Add this topic to my review deck" in client.get("/en/topics/pods/").content.decode()
+
+    deck_add_topic(user=user, topic=pods)
+    html = client.get("/en/topics/pods/").content.decode()
+
+    assert "Add this topic to my review deck" not in html
+    assert "All questions of this topic are in your deck." in html
+    assert "Remove this topic from my deck" in html
+
+
+def test_deck_changes_never_redirect_off_site(client):
+    client.force_login(make_user())
+    make_questions(1, topic=make_topic("pods"), prefix="pod")
+    response = client.post("/en/deck/add/", {"question": "pod-0", "next": "https://evil.example/"})
+    assert response["Location"] == "/en/deck/"
+    assert client.post("/en/deck/remove/", {}).status_code == 302
+    assert client.post("/en/deck/add/", {"question": "nope"}).status_code == 404

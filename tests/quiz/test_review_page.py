@@ -242,3 +242,29 @@ def test_an_htmx_rating_makes_a_fixed_number_of_queries(client, django_assert_nu
     # then the next page: due counts, log counts, new cards, next card
     with django_assert_num_queries(13):
         client.post(RATE, data, HTTP_HX_REQUEST="true")
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_a_rating_from_a_second_tab_says_the_card_was_already_rated_and_shows_the_next_card(client, learner, htmx):
+    html = client.get(REVIEW).content.decode()
+    first_tab = rating_post(html, Rating.GOOD)
+    second_tab = rating_post(html, Rating.EASY)
+    client.post(RATE, first_tab)
+
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client.post(RATE, second_tab, follow=not htmx, **headers)
+
+    page = response.content.decode()
+    assert "This card was already rated in another tab" in page
+    assert "What is q-1?" in page
+    assert list(ReviewLog.objects.filter(user=learner).values_list("rating", flat=True)) == [Rating.GOOD]
+
+
+def test_the_second_tab_notice_is_in_chinese_on_chinese_pages(client, learner):
+    html = client.get("/zh-hans/review/").content.decode()
+    data = rating_post(html, Rating.GOOD)
+    client.post("/zh-hans/review/rate/", data)
+
+    page = client.post("/zh-hans/review/rate/", data, HTTP_HX_REQUEST="true").content.decode()
+
+    assert "这张卡片已在另一个标签页中评过分" in page

@@ -97,7 +97,7 @@ def test_invalid_input_answers_400_with_the_errors_in_the_fragment(client):
     html = response.content.decode()
     assert response.status_code == 400
     assert "These parameters are not valid" in html and "<html" not in html
-    assert "<code>members</code>" in html and "<code>events</code>" in html
+    assert "<strong>Voting members</strong>" in html and "<strong>Faults</strong>" in html
 
 
 def test_the_faults_stop_once_the_run_reaches_its_limit():

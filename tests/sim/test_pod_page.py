@@ -67,9 +67,16 @@ def test_invalid_parameters_answer_400_and_name_every_field(client, lang):
     html = response.content.decode()
     assert response.status_code == 400
     assert h1_count(html) == 1
-    for field in ("liveness_success_threshold", "readiness_period", "recover_at_seconds"):
-        assert f"<code>{field}</code>" in html
-    assert "must be 1 for a liveness probe" in html
+    if lang == "en":
+        for label in ("liveness probe: successThreshold", "readiness probe: periodSeconds", "App recovers at (s)"):
+            assert f"<strong>{label}</strong>" in html
+        assert "must be 1 for a liveness probe" in html
+        assert "needs “App hangs at (s)”" in html
+    else:
+        for label in ("liveness 探针: successThreshold", "readiness 探针: periodSeconds", "应用恢复时间（秒）"):
+            assert f"<strong>{label}</strong>" in html
+        assert "liveness 探针必须为 1" in html
+    assert "hang_at_seconds" not in html.split('role="alert"')[1].split("</div>")[0]
 
 
 def test_invalid_parameters_in_an_htmx_request_show_the_errors_in_the_fragment(client):

@@ -1,6 +1,5 @@
 """GET /api/sim/rolling-update: the JSON contract and its 400s."""
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from sim.engine import ParamError, get_engine
+from sim import registry
+from sim.engine import ParamError
 from sim.engine._parsing import Reader, clean, to_bool, to_int
 
 
@@ -65,11 +66,11 @@ def test_the_reader_records_every_bad_field_and_returns_defaults():
 )
 def test_each_engine_words_its_range_errors_its_own_way(kind, raw, errors):
     with pytest.raises(ParamError) as caught:
-        get_engine(kind).parse_params(raw)
+        registry.get(kind).engine.parse_params(raw)
     assert caught.value.errors == errors
 
 
 @pytest.mark.parametrize("kind", ["pod-lifecycle", "etcd"])
 def test_pod_and_etcd_accept_integral_float_text(kind):
     key = {"pod-lifecycle": "grace_seconds", "etcd": "seed"}[kind]
-    assert get_engine(kind).parse_params({key: "3.0"}).to_query()[key] == "3"
+    assert registry.get(kind).engine.parse_params({key: "3.0"}).to_query()[key] == "3"

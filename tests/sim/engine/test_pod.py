@@ -5,11 +5,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.engine import ParamError, pod
-from sim.engine import _pod_kubelet
+from sim.engine import ParamError, _pod_kubelet, pod
 from sim.engine._pod_report import go_duration, human_duration
 from sim.engine.pod import parse_params, simulate
-
 
 
 def run(**raw):

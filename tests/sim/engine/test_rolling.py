@@ -6,8 +6,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from sim.engine import ParamError
-from sim.engine import rolling
+from sim.engine import ParamError, rolling
 from sim.engine.rolling import Params, parse_params, resolve, resolve_fenceposts, simulate
 
 EVENT = re.compile(r"Scaled (up|down) replica set (web-old-5d8f7c9b|web-new-7d9f8b6c) from (\d+) to (\d+)")

@@ -1,0 +1,14 @@
+"""The one view behind every simulator page."""
+
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from sim import registry
+from sim.views.common import simulator_page
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def page(request, kind):
+    """The simulator page; htmx requests get only the result region. Invalid input answers 400."""
+    return simulator_page(request, registry.get(kind))

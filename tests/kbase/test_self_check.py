@@ -1,0 +1,97 @@
+""""Check yourself" on a question page: choose, then see right or wrong, the explanation, and rate the card."""
+
+import pytest
+
+from kbase.models import Choice
+from quiz.models import Card, ReviewLog
+from tests.kbase.helpers import make_question
+from tests.quiz.helpers import make_user
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/en/questions/logs-previous/"
+CHECK = "/en/questions/logs-previous/check/"
+RATE = "/en/questions/logs-previous/rate/"
+
+
+@pytest.fixture
+def question():
+    question = make_question("logs-previous", prompt_en="Which command shows the crashed run's output?",
+                             prompt_zh="哪个命令能看到崩溃那次的输出？",
+                             explanation_en="`--previous` returns the last terminated instance's logs.",
+                             explanation_zh="`--previous` 返回上一个已终止实例的日志。")
+    Choice.objects.create(question=question, position=0, text_en="kubectl get pod -o wide", text_zh="kubectl get pod -o wide")
+    Choice.objects.create(question=question, position=1, text_en="kubectl logs --previous", text_zh="kubectl logs --previous",
+                          is_correct=True)
+    question.explanation_en_html = "<p>Because --previous returns the last terminated instance.</p>"
+    question.explanation_zh_html = "<p>因为 --previous 返回上一个已终止实例。</p>"
+    question.save()
+    return question
+
+
+def test_the_question_page_asks_without_giving_the_answer_away(client, question):
+    html = client.get(PAGE).content.decode()
+    assert "Check my answer" in html
+    assert 'type="radio" name="choice"' in html
+    assert "class=\"correct" not in html
+    assert "last terminated instance" not in html
+
+
+def test_without_javascript_a_pick_posts_and_redirects_to_the_graded_page(client, question):
+    response = client.post(CHECK, {"choice": 0})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/questions/logs-previous/?choice=0#self-check"
+
+    html = client.get(response["Location"]).content.decode()
+    assert "Not quite" in html
+    assert "(your answer)" in html
+    assert "last terminated instance" in html
+
+
+def test_with_htmx_a_right_pick_returns_just_the_graded_region(client, question):
+    response = client.post(CHECK, {"choice": 1}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert "Right!" in html and "last terminated instance" in html
+    assert "Sign up to schedule this question" in html  # anonymous: no rating buttons
+
+
+def test_a_missing_pick_is_a_400_that_asks_again(client, question):
+    response = client.post(CHECK, {"choice": "9"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400
+    assert "Check my answer" in response.content.decode()
+
+
+def test_the_graded_region_is_in_chinese_on_chinese_pages(client, question):
+    html = client.post("/zh-hans/questions/logs-previous/check/", {"choice": 1}, HTTP_HX_REQUEST="true").content.decode()
+    assert "答对了" in html and "因为 --previous" in html
+
+
+def test_a_signed_in_learner_rates_the_card_from_the_question_page(client, question):
+    user = make_user()
+    client.force_login(user)
+    html = client.post(CHECK, {"choice": 1}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'name="rating" value="3"' in html
+
+    response = client.post(RATE, {"rating": 3}, HTTP_HX_REQUEST="true")
+
+    assert "Saved. This card is in your deck" in response.content.decode()
+    card = Card.objects.get(user=user, question=question)
+    assert card.reps == 1
+    assert ReviewLog.objects.filter(user=user, card=card, rating=3).count() == 1
+
+
+def test_rating_without_javascript_redirects_back_with_a_message(client, question):
+    client.force_login(make_user())
+    response = client.post(RATE, {"rating": 1}, follow=True)
+    assert response.redirect_chain[-1][0] == "/en/questions/logs-previous/#self-check"
+    assert "Saved. This card is in your deck" in response.content.decode()
+
+
+def test_rating_needs_an_account_and_a_valid_rating(client, question):
+    assert client.post(RATE, {"rating": 3}).status_code == 302
+    assert not Card.objects.exists()
+    client.force_login(make_user())
+    assert client.post(RATE, {"rating": 7}).status_code == 400
+    assert not Card.objects.exists()
