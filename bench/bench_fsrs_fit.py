@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_review import configure  # noqa: E402
+from bench_review import configure
 
 CARDS = 5_000
 REVIEWS_PER_CARD = 20
@@ -79,11 +79,11 @@ def main():
         from django.contrib.auth import get_user_model
         from django.test import Client
 
+        from kbase.models import Question
         from quiz.fitting import fsrs_fit, training_set
         from quiz.models import Card, Preferences, ReviewLog, State
         from quiz.services import deck_add_questions
         from quiz.workload import optimal_retention
-        from kbase.models import Question
 
         user = get_user_model().objects.create(username="fit")
         Preferences.objects.create(user=user, new_per_day=9999, reviews_per_day=9999)
@@ -93,7 +93,7 @@ def main():
               f"{time.perf_counter() - started:.1f} s")
 
         started = time.perf_counter()
-        data = training_set(user=user)
+        training_set(user=user)
         read = time.perf_counter() - started
         started, started_cpu = time.perf_counter(), time.process_time()
         fit = fsrs_fit(user=user)

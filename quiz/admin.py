@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from quiz.models import Card, FsrsFit, Preferences, ReviewLog
+from quiz.models import Attempt, Card, FsrsFit, Preferences, QuizSet, ReviewLog
 
 
 @admin.register(Preferences)
@@ -41,4 +41,25 @@ class FsrsFitAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QuizSet)
+class QuizSetAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "count", "time_limit_minutes", "mix", "generated_mode", "created_at"]
+    list_select_related = ["owner"]
+    search_fields = ["name", "owner__username", "token"]
+    raw_id_fields = ["owner"]
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    list_display = ["pk", "user", "quiz_set", "started_at", "deadline", "finished_at", "score", "total"]
+    list_select_related = ["user", "quiz_set"]
+    search_fields = ["user__username"]
+    raw_id_fields = ["user", "quiz_set"]
+    date_hierarchy = "started_at"
+
+    def has_change_permission(self, request, obj=None):
+        # The deadline and score are the server's record of a timed attempt; nobody edits them.
         return False

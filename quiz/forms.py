@@ -1,7 +1,7 @@
 import zoneinfo
-from zoneinfo import ZoneInfo
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
@@ -102,7 +102,10 @@ class PreferencesForm(forms.ModelForm):
     follow_interview_pace = forms.BooleanField(
         label=_("Pace new cards to the interview"),
         required=False,
-        help_text=_("With an interview date, new cards per day follow the pace needed to see every card 3 days before it; untick to use your own number."),
+        help_text=_(
+            "With an interview date, new cards per day follow the pace needed to see every card 3 days before it; "
+            "untick to use your own number."
+        ),
     )
     leech_threshold = forms.IntegerField(
         label=_("Leech threshold"),
@@ -116,9 +119,9 @@ class PreferencesForm(forms.ModelForm):
         model = Preferences
         fields = [
             "language", "time_zone", "day_start_hour", "desired_retention", "new_per_day", "reviews_per_day",
-            "interview_date", "follow_interview_pace", "leech_threshold",
+            "interview_date", "follow_interview_pace", "leech_threshold", "quiz_feeds_review",
         ]
-        labels = {"language": _("Interface language")}
+        labels = {"language": _("Interface language"), "quiz_feeds_review": _("Quiz results feed review")}
 
     def clean_leech_threshold(self):
         value = self.cleaned_data["leech_threshold"]

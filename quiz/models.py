@@ -3,10 +3,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kbase.models import Question
+from kbase.models import Question, Topic, is_zh
 
 MIN_RETENTION = 0.70
 MAX_RETENTION = 0.97
@@ -65,6 +66,11 @@ class Preferences(models.Model):
     optimal_retention = models.FloatField(null=True, blank=True, editable=False)
     # Bumped by every write that changes cards or logs: part of the dashboard's cache key.
     stats_version = models.PositiveIntegerField(default=0, editable=False)
+    quiz_feeds_review = models.BooleanField(
+        _("quiz results feed review"),
+        default=True,
+        help_text=_("A correct quiz answer rates that question's card Good, a wrong one Again."),
+    )
 
     class Meta:
         verbose_name = _("preferences")
@@ -214,3 +220,215 @@ class FsrsFit(models.Model):
 
     def __str__(self):
         return f"fit {self.pk} of {self.user_id}"
+
+
+class Mix(models.TextChoices):
+    """Which kinds of question a quiz draws."""
+
+    BOTH = "both", _("Multiple choice and simulator questions")
+    CHOICES = "choices", _("Multiple choice only")
+    GENERATED = "generated", _("Simulator questions only")
+
+
+class GeneratedMode(models.TextChoices):
+    """Whether everyone taking a shared set gets the same simulator numbers."""
+
+    FIXED = "fixed", _("The same numbers for everyone")
+    FRESH = "fresh", _("Fresh numbers for each attempt")
+
+
+MIN_QUESTIONS, MAX_QUESTIONS = 5, 50
+MIN_MINUTES, MAX_MINUTES = 1, 120
+
+
+class QuizConfig(models.Model):
+    """What a quiz draws from: topics (none means all), size, time limit, difficulty range and mix."""
+
+    topics = models.ManyToManyField(Topic, blank=True, verbose_name=_("topics"), related_name="+")
+    count = models.PositiveSmallIntegerField(_("questions"), default=10)
+    time_limit_minutes = models.PositiveSmallIntegerField(_("time limit (minutes)"), default=10)
+    difficulty_min = models.PositiveSmallIntegerField(_("easiest"), default=1)
+    difficulty_max = models.PositiveSmallIntegerField(_("hardest"), default=3)
+    mix = models.CharField(_("mix"), max_length=10, choices=Mix.choices, default=Mix.BOTH)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def range_constraints(cls, prefix):
+        return [
+            models.CheckConstraint(
+                condition=Q(count__gte=MIN_QUESTIONS, count__lte=MAX_QUESTIONS), name=f"{prefix}_count_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(time_limit_minutes__gte=MIN_MINUTES, time_limit_minutes__lte=MAX_MINUTES),
+                name=f"{prefix}_time_limit_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(difficulty_min__gte=1, difficulty_max__lte=3, difficulty_min__lte=models.F("difficulty_max")),
+                name=f"{prefix}_difficulty_range",
+            ),
+        ]
+
+
+class QuizSet(QuizConfig):
+    """A named, shareable quiz: everyone with the link takes the same questions under the same limit."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_sets")
+    name = models.CharField(_("name"), max_length=120)
+    token = models.SlugField(_("share token"), max_length=32, unique=True)
+    seed = models.BigIntegerField(_("seed"))
+    generated_mode = models.CharField(
+        _("simulator numbers"), max_length=10, choices=GeneratedMode.choices, default=GeneratedMode.FIXED
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quiz set")
+        verbose_name_plural = _("quiz sets")
+        constraints = QuizConfig.range_constraints("quizset")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("quiz:quiz-set", args=[self.token])
+
+
+class AttemptQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def finished(self):
+        return self.filter(finished_at__isnull=False)
+
+
+class Attempt(QuizConfig):
+    """One sitting of a quiz: its seed, its server-side deadline and, once finished, its score."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
+    quiz_set = models.ForeignKey(
+        QuizSet, on_delete=models.SET_NULL, null=True, blank=True, related_name="attempts", verbose_name=_("quiz set")
+    )
+    seed = models.BigIntegerField(_("seed"))
+    started_at = models.DateTimeField(_("started"))
+    deadline = models.DateTimeField(_("deadline"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    score = models.PositiveSmallIntegerField(_("correct answers"), null=True, blank=True)
+    total = models.PositiveSmallIntegerField(_("questions"), default=0)
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
+        constraints = [
+            *QuizConfig.range_constraints("attempt"),
+            models.CheckConstraint(condition=Q(deadline__gt=models.F("started_at")), name="attempt_deadline_after_start"),
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True, score__isnull=True)
+                | Q(finished_at__isnull=False, score__isnull=False),
+                name="attempt_scored_iff_finished",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-started_at"], name="attempt_user_started")]
+
+    def __str__(self):
+        return f"attempt {self.pk} of {self.user_id}"
+
+    @property
+    def is_finished(self):
+        return self.finished_at is not None
+
+    @property
+    def percent(self):
+        return round(100 * self.score / self.total) if self.total and self.score is not None else 0
+
+    @property
+    def time_used(self):
+        end = self.finished_at or self.deadline
+        return min(end, self.deadline) - self.started_at
+
+
+class ItemKind(models.TextChoices):
+    CHOICE = "choice", _("Multiple choice")
+    GENERATED = "generated", _("Simulator question")
+
+
+class AttemptItem(models.Model):
+    """One question of an attempt, frozen when the attempt starts: its text, options and correct answer."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=10, choices=ItemKind.choices)
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    topic = models.ForeignKey(Topic, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    generator = models.CharField(_("generator"), max_length=60, blank=True)
+    generator_seed = models.BigIntegerField(_("generator seed"), null=True, blank=True)
+    params = models.JSONField(_("simulator parameters"), default=dict, blank=True)
+    prompt_en = models.TextField()
+    prompt_zh = models.TextField()
+    # [{"value": "...", "en": "...", "zh": "..."}] in the order shown (shuffled per attempt).
+    options = models.JSONField(default=list, blank=True)
+    correct_answer = models.CharField(_("correct answer"), max_length=200)
+    unit_en = models.CharField(max_length=40, blank=True)
+    unit_zh = models.CharField(max_length=40, blank=True)
+    tolerance = models.FloatField(default=0)
+    explanation_en = models.TextField(blank=True)
+    explanation_zh = models.TextField(blank=True)
+    flagged = models.BooleanField(_("flagged"), default=False)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        verbose_name = _("attempt item")
+        verbose_name_plural = _("attempt items")
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "position"], name="attemptitem_unique_position"),
+            models.CheckConstraint(
+                condition=Q(kind="choice", question__isnull=False) | Q(kind="generated", generator__gt=""),
+                name="attemptitem_source_matches_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"item {self.position} of attempt {self.attempt_id}"
+
+    def prompt(self):
+        return self.prompt_zh if is_zh() else self.prompt_en
+
+    def unit(self):
+        return self.unit_zh if is_zh() else self.unit_en
+
+    def explanation(self):
+        return self.explanation_zh if is_zh() else self.explanation_en
+
+    def tolerance_text(self):
+        """The accepted margin as shown next to the answer box ("1" for ±1 s), or "" for exact answers."""
+        if not self.tolerance:
+            return ""
+        return f"{self.tolerance:g}"
+
+    def localized_options(self):
+        key = "zh" if is_zh() else "en"
+        return [{"value": option["value"], "text": option[key]} for option in self.options]
+
+    def option_text(self, value):
+        key = "zh" if is_zh() else "en"
+        return next((option[key] for option in self.options if option["value"] == value), value)
+
+
+class Answer(models.Model):
+    """The one answer given to an attempt item; a second submission never replaces it."""
+
+    item = models.ForeignKey(AttemptItem, on_delete=models.CASCADE, related_name="answers")
+    value = models.CharField(_("answer"), max_length=200)
+    is_correct = models.BooleanField(_("correct"))
+    answered_at = models.DateTimeField(_("answered at"))
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [models.UniqueConstraint(fields=["item"], name="answer_one_per_item")]
+
+    def __str__(self):
+        return f"answer to {self.item_id}"

@@ -1,17 +1,22 @@
 """Writes for accounts, decks and reviews. Each is one transaction; views call these and nothing else writes."""
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from kbase.models import Question, Topic
+from quiz import generators
 from quiz.days import review_date
-from quiz.models import Card, Preferences, Rating, ReviewLog, State
+from quiz.grading import CHOICE, NUMBER, is_correct, parse_number
+from quiz.models import Answer, Attempt, AttemptItem, Card, GeneratedMode, Preferences, QuizSet, Rating, ReviewLog, State
+from quiz.quizzes import QuizSpec, answer_type, plan
 from quiz.scheduling import Interview, plan_for_interview, schedule, scheduler_for, to_fsrs
 
 # A rating form says when its card was shown; older than this and we schedule from the
@@ -251,3 +256,192 @@ def interview_plan_apply(*, user: AbstractBaseUser, now: datetime | None = None)
         if moved:
             _stats_changed(user)
     return len(moved)
+
+
+# --- timed quizzes -----------------------------------------------------------------------------
+
+
+class QuizError(Exception):
+    """A quiz cannot be started or answered; the message is shown to the learner."""
+
+
+class NoQuestions(QuizError):
+    pass
+
+
+class BadAnswer(QuizError):
+    pass
+
+
+class AnswerStatus:
+    RECORDED = "recorded"
+    DUPLICATE = "duplicate"
+    EXPIRED = "expired"
+    FINISHED = "finished"
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    status: str
+    attempt: Attempt
+    answer: Answer | None = None
+
+
+def _new_seed() -> int:
+    return secrets.randbelow(generators.MAX_SEED + 1)
+
+
+def quiz_set_create(
+    *, owner: AbstractBaseUser, name: str, spec: QuizSpec, time_limit_minutes: int, generated_mode: str,
+    seed: int | None = None,
+) -> QuizSet:
+    """Save a named quiz whose link anyone signed in can take."""
+    with transaction.atomic():
+        quiz_set = QuizSet.objects.create(
+            owner=owner, name=name, token=secrets.token_urlsafe(9), seed=_new_seed() if seed is None else seed,
+            generated_mode=generated_mode, count=spec.count, time_limit_minutes=time_limit_minutes,
+            difficulty_min=spec.difficulty_min, difficulty_max=spec.difficulty_max, mix=spec.mix,
+        )
+        quiz_set.topics.set(spec.topics)
+    return quiz_set
+
+
+def spec_of(config) -> QuizSpec:
+    """The QuizSpec of a saved QuizSet or Attempt."""
+    return QuizSpec(topics=tuple(config.topics.all()), count=config.count, difficulty_min=config.difficulty_min,
+                    difficulty_max=config.difficulty_max, mix=config.mix)
+
+
+def attempt_start(
+    *, user: AbstractBaseUser, spec: QuizSpec | None = None, time_limit_minutes: int | None = None,
+    quiz_set: QuizSet | None = None, seed: int | None = None, now: datetime | None = None,
+) -> Attempt:
+    """Start a timed attempt, ad hoc (`spec` and `time_limit_minutes`) or of a shared `quiz_set`.
+
+    The deadline is fixed here, on the server, and never moves. Raises NoQuestions when nothing matches.
+    """
+    now = now or timezone.now()
+    seed = _new_seed() if seed is None else seed
+    if quiz_set is not None:
+        spec = spec_of(quiz_set)
+        time_limit_minutes = quiz_set.time_limit_minutes
+        selection_seed = quiz_set.seed
+        generation_seed = quiz_set.seed if quiz_set.generated_mode == GeneratedMode.FIXED else seed
+    else:
+        selection_seed = generation_seed = seed
+    planned = plan(spec, selection_seed=selection_seed, generation_seed=generation_seed, shuffle_seed=seed)
+    if not planned:
+        raise NoQuestions(gettext("No questions match these topics and difficulties; choose more."))
+    with transaction.atomic():
+        attempt = Attempt.objects.create(
+            user=user, quiz_set=quiz_set, seed=seed, started_at=now,
+            deadline=now + timedelta(minutes=time_limit_minutes), total=len(planned),
+            count=spec.count, time_limit_minutes=time_limit_minutes, difficulty_min=spec.difficulty_min,
+            difficulty_max=spec.difficulty_max, mix=spec.mix,
+        )
+        attempt.topics.set(spec.topics)
+        AttemptItem.objects.bulk_create([AttemptItem(attempt=attempt, **item.fields) for item in planned])
+    return attempt
+
+
+def attempt_answer(
+    *, user: AbstractBaseUser, attempt_id: int, position: int, value: str, now: datetime | None = None
+) -> AnswerOutcome:
+    """Record the one answer to an item; a repeat changes nothing, and after the deadline nothing is taken.
+
+    Raises Attempt.DoesNotExist / AttemptItem.DoesNotExist for someone else's attempt or a missing
+    item, and BadAnswer for a value that is not a number or not one of the options.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt_id, user=user)
+        if attempt.is_finished:
+            return AnswerOutcome(AnswerStatus.FINISHED, attempt)
+        if now >= attempt.deadline:
+            return AnswerOutcome(AnswerStatus.EXPIRED, attempt_finish(attempt=attempt, now=now))
+        item = AttemptItem.objects.get(attempt=attempt, position=position)
+        existing = Answer.objects.filter(item=item).first()
+        if existing is not None:
+            return AnswerOutcome(AnswerStatus.DUPLICATE, attempt, existing)
+        value = value.strip()
+        kind = answer_type(item)
+        if kind == NUMBER and parse_number(value) is None:
+            raise BadAnswer(gettext("Enter a number."))
+        if kind == CHOICE and value not in {option["value"] for option in item.options}:
+            raise BadAnswer(gettext("Choose one of the options."))
+        correct = is_correct(answer_type=kind, correct=item.correct_answer, value=value, tolerance=item.tolerance)
+        try:
+            with transaction.atomic():
+                answer = Answer.objects.create(item=item, value=value, is_correct=correct, answered_at=now)
+        except IntegrityError:
+            return AnswerOutcome(AnswerStatus.DUPLICATE, attempt, Answer.objects.get(item=item))
+    return AnswerOutcome(AnswerStatus.RECORDED, attempt, answer)
+
+
+def attempt_flag(*, user: AbstractBaseUser, attempt_id: int, position: int, flagged: bool) -> AttemptItem:
+    """Mark an item to come back to (or clear the mark); raises DoesNotExist like attempt_answer."""
+    item = AttemptItem.objects.get(attempt__pk=attempt_id, attempt__user=user, position=position)
+    if item.flagged != flagged:
+        item.flagged = flagged
+        item.save(update_fields=["flagged"])
+    return item
+
+
+def attempt_finish(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Finish an attempt once: score it (unanswered items are wrong) and hand the results to review.
+
+    An attempt finished after its deadline is recorded as finished at the deadline. Repeating the
+    call changes nothing.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.is_finished:
+            return attempt
+        correct_by_item = dict(Answer.objects.filter(item__attempt=attempt).values_list("item_id", "is_correct"))
+        attempt.finished_at = min(now, attempt.deadline)
+        attempt.score = sum(1 for correct in correct_by_item.values() if correct)
+        attempt.save(update_fields=["finished_at", "score"])
+        _feed_review(attempt=attempt, correct_by_item=correct_by_item, now=now)
+    return attempt
+
+
+def attempt_expire_if_due(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Finish the attempt if its time has run out; the server's clock decides, never the browser's."""
+    now = now or timezone.now()
+    if not attempt.is_finished and now >= attempt.deadline:
+        return attempt_finish(attempt=attempt, now=now)
+    return attempt
+
+
+def attempts_expire_due(*, user: AbstractBaseUser, now: datetime | None = None) -> int:
+    """Finish every attempt of the user whose time ran out (one query when there are none); returns how many."""
+    now = now or timezone.now()
+    due = list(Attempt.objects.filter(user=user, finished_at__isnull=True, deadline__lte=now))
+    for attempt in due:
+        attempt_finish(attempt=attempt, now=now)
+    return len(due)
+
+
+def _feed_review(*, attempt: Attempt, correct_by_item: dict[int, bool], now: datetime) -> None:
+    """Rate each multiple-choice question's card: Good if answered correctly, Again otherwise.
+
+    Goes through `review_record`, the review page's own service. A question not yet in the deck is
+    added first; generated items have no card and are skipped.
+    """
+    preferences = preferences_ensure(user=attempt.user)
+    if not preferences.quiz_feeds_review:
+        return
+    items = list(attempt.items.filter(question__isnull=False).values_list("pk", "question_id"))
+    if not items:
+        return
+    question_ids = [question_id for _, question_id in items]
+    deck_add_questions(user=attempt.user, questions=Question.objects.filter(pk__in=question_ids))
+    cards = {card.question_id: card for card in Card.objects.filter(user=attempt.user, question_id__in=question_ids)}
+    for item_id, question_id in items:
+        card = cards.get(question_id)
+        if card is None:  # unpublished since the attempt started
+            continue
+        rating = Rating.GOOD if correct_by_item.get(item_id) else Rating.AGAIN
+        review_record(user=attempt.user, card_id=card.pk, rating=rating, version=card.version, now=now,
+                      preferences=preferences)

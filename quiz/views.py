@@ -18,17 +18,7 @@ from kbase.models import Question, Topic
 from quiz import charts
 from quiz.browse import browse_cards, forgetting_curve_for, parameters_export, review_log_csv
 from quiz.fitting import MIN_TRAINING_ITEMS, latest_fit
-from quiz.forms import (
-    BrowseForm,
-    CardActionForm,
-    DeckAddForm,
-    DeckRemoveForm,
-    PreferencesForm,
-    QuestionRatingForm,
-    RatingForm,
-    UndoForm,
-    to_epoch_us,
-)
+from quiz.forms import BrowseForm, CardActionForm, DeckAddForm, DeckRemoveForm, PreferencesForm, QuestionRatingForm, RatingForm, UndoForm, to_epoch_us
 from quiz.language import remember_language
 from quiz.models import Card, Rating
 from quiz.queue import MAX_AHEAD_DAYS, review_queue
@@ -50,7 +40,6 @@ from quiz.services import (
 )
 from quiz.stats import dashboard_figures
 from quiz.workload import workload_curve
-
 
 DASHBOARD_CACHE_SECONDS = 26 * 3600
 AHEAD_CHOICES = (1, 3, 7)

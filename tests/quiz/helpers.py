@@ -52,3 +52,17 @@ def make_user(username="learner", **preferences):
 def make_card(user, question=None, **fields):
     question = question or make_question(f"card-q-{Question.objects.count() + 1}")
     return Card.objects.create(user=user, question=question, **fields)
+
+
+def make_choice_question(slug, *, topic=None, difficulty=1, options=("right", "wrong one", "wrong two"), **kwargs):
+    """A published question with multiple-choice options; the first option is the correct one."""
+    from kbase.models import Choice
+
+    question = make_question(
+        slug, topic=topic, difficulty=difficulty,
+        explanation_en_html=f"<p>Because of {slug}.</p>", explanation_zh_html=f"<p>因为 {slug}。</p>", **kwargs
+    )
+    for position, text in enumerate(options, start=1):
+        Choice.objects.create(question=question, position=position, text_en=f"{text} ({slug})",
+                              text_zh=f"{text}（{slug}）", is_correct=position == 1)
+    return question

@@ -2,9 +2,8 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
-
 from django.core.cache import cache
+from django.utils import timezone
 
 from quiz.models import Preferences, Rating, ReviewLog, State
 from quiz.services import review_record
@@ -118,8 +117,8 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num
     user = make_user()
     client.force_login(user)
     # session, user, preferences; due counts, today's logs, new cards; daily counts, forecast;
-    # retention (per-card counts, card->question, question->topic, topics); cards by state
-    with django_assert_num_queries(13):
+    # retention (per-card counts, card->question, question->topic, topics); cards by state; expired quizzes, quiz scores
+    with django_assert_num_queries(15):
         client.get(DASHBOARD)
     topic = make_topic("many")
     today = timezone.now().date()
@@ -130,10 +129,10 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num
     Preferences.objects.filter(user=user).update(interview_date=today + timedelta(days=30))
     cache.clear()
     # ... plus the interview panel: cards' recall inputs, weakest cards' questions, topics
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(18):
         client.get(DASHBOARD)
-    # cached for the review day: only the session, user, preferences and today's live counts
-    with django_assert_num_queries(6):
+    # cached for the review day: only the session, user, preferences, today's live counts and the quiz trend
+    with django_assert_num_queries(8):
         client.get(DASHBOARD)
 
 
