@@ -23,6 +23,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
 from quiz.models import FsrsFit, Preferences, ReviewLog
 
@@ -56,9 +57,21 @@ def training_set(*, user: AbstractBaseUser) -> TrainingSet:
     return TrainingSet(items=items, review_count=count)
 
 
+def within_py_fsrs_bounds(parameters) -> list[float]:
+    """The fit clamped to the bounds py-fsrs's Scheduler enforces (fsrs/scheduler.py `_validate_parameters`).
+
+    fsrs-rs clips to the same bounds in float32, which can land a hair outside them in float64
+    (0.8 becomes 0.800000011920929) and would make `fsrs.Scheduler` refuse the whole set.
+    """
+    return [
+        min(max(value, lower), upper)
+        for value, lower, upper in zip(parameters, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
+    ]
+
+
 def fit_parameters(items: list) -> tuple[list[float], float, float, float, float]:
     """Fit on `items`; returns (parameters, log loss, rmse, default log loss, default rmse)."""
-    fitted = list(fsrs_rs_python.FSRS(fsrs_rs_python.DEFAULT_PARAMETERS).compute_parameters(items))
+    fitted = within_py_fsrs_bounds(fsrs_rs_python.FSRS(fsrs_rs_python.DEFAULT_PARAMETERS).compute_parameters(items))
     mine = fsrs_rs_python.FSRS(fitted).evaluate(items)
     default = fsrs_rs_python.FSRS(fsrs_rs_python.DEFAULT_PARAMETERS).evaluate(items)
     return fitted, mine.log_loss, mine.rmse_bins, default.log_loss, default.rmse_bins

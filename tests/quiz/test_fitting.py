@@ -77,6 +77,20 @@ def test_the_library_keeps_its_defaults_below_eight_training_items():
     assert fsrs_rs_python.DEFAULT_PARAMETERS == pytest.approx(list(DEFAULT_PARAMETERS), abs=1e-6)
 
 
+def test_fitted_parameters_are_clamped_into_the_bounds_py_fsrs_accepts():
+    from fsrs.scheduler import UPPER_BOUNDS_PARAMETERS
+
+    nudged = list(DEFAULT_PARAMETERS)
+    nudged[20] = UPPER_BOUNDS_PARAMETERS[20] + 1e-8  # a float32 round-off past the bound
+    with pytest.raises(ValueError):
+        fsrs.Scheduler(parameters=nudged)
+
+    clamped = fitting.within_py_fsrs_bounds(nudged)
+
+    assert clamped[20] == UPPER_BOUNDS_PARAMETERS[20] and clamped[:20] == nudged[:20]
+    fsrs.Scheduler(parameters=clamped)
+
+
 def test_below_the_minimum_nothing_is_fitted_and_the_defaults_stay():
     user = make_user()
     synthetic_logs(user, cards=3, reviews_per_card=3)  # 6 training items
