@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from quiz.models import Attempt, Card, Preferences, QuizSet, ReviewLog
+from quiz.models import Attempt, Card, FsrsFit, Preferences, QuizSet, ReviewLog
 
 
 @admin.register(Preferences)
@@ -12,8 +12,8 @@ class PreferencesAdmin(admin.ModelAdmin):
 
 @admin.register(Card)
 class CardAdmin(admin.ModelAdmin):
-    list_display = ["pk", "user", "question", "state", "due", "reps", "lapses"]
-    list_filter = ["state"]
+    list_display = ["pk", "user", "question", "state", "due", "reps", "lapses", "is_leech", "suspended"]
+    list_filter = ["state", "is_leech", "suspended"]
     list_select_related = ["user", "question"]
     search_fields = ["user__username", "question__slug"]
     raw_id_fields = ["user", "question"]
@@ -28,6 +28,17 @@ class ReviewLogAdmin(admin.ModelAdmin):
     list_select_related = ["user", "card"]
     raw_id_fields = ["user", "card"]
     date_hierarchy = "reviewed_at"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FsrsFit)
+class FsrsFitAdmin(admin.ModelAdmin):
+    list_display = ["pk", "user", "fitted_at", "review_count", "log_loss", "default_log_loss", "used", "seconds"]
+    list_filter = ["used"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -216,3 +216,107 @@ def stacked_bar(parts: list[tuple[str, str, int]]) -> StackedBar:
         x += width
     rows = (len(parts) + 1) // 2
     return StackedBar(width=WIDTH, height=44 + rows * 22, total=total, segments=segments)
+
+
+@dataclass(frozen=True)
+class Column:
+    x: float
+    y: float
+    width: float
+    height: float
+    label_x: float
+    value: float
+    retention: float
+    current: bool
+    optimal: bool
+
+
+@dataclass(frozen=True)
+class WorkloadChart:
+    width: int
+    height: int
+    baseline: float
+    peak: int
+    columns: list[Column]
+    optimal: float | None
+    current: "Column | None"
+
+
+def workload_chart(points, *, optimal: float | None, height: int = 180) -> WorkloadChart:
+    """One column per desired retention, height = mean reviews per day; the learner's setting and the optimum are marked."""
+    left, right, top, bottom = 34, 6, 10, 24
+    plot_width, plot_height = WIDTH - left - right, height - top - bottom
+    step = plot_width / max(1, len(points))
+    peak = nice_ceiling(math.ceil(max((p.reviews_per_day for p in points), default=0)))
+    baseline = top + plot_height
+    columns = []
+    for index, point in enumerate(points):
+        bar_height = round(plot_height * point.reviews_per_day / peak, 2)
+        x = round(left + index * step + step * 0.15, 2)
+        columns.append(Column(
+            x=x, y=round(baseline - bar_height, 2), width=round(step * 0.7, 2), height=bar_height,
+            label_x=round(x + step * 0.35, 2), value=round(point.reviews_per_day, 1), retention=point.retention,
+            current=point.current, optimal=optimal is not None and abs(point.retention - optimal) < 0.015,
+        ))
+    current = next((column for column in columns if column.current), None)
+    return WorkloadChart(width=WIDTH, height=height, baseline=baseline, peak=peak, columns=columns, optimal=optimal,
+                         current=current)
+
+
+@dataclass(frozen=True)
+class Marker:
+    x: float
+    y: float
+    rating: int
+
+
+@dataclass(frozen=True)
+class CurveChart:
+    width: int
+    height: int
+    points: str
+    markers: list[Marker]
+    now_x: float
+    due_x: float | None
+    interview_x: float | None
+    target_y: float
+    top: float
+    baseline: float
+    left: float
+    days: int
+
+
+def forgetting_curve(segments, *, recall, first, end, now, due, interview, target, reviews, height: int = 170) -> CurveChart:
+    """A polyline of retrievability from the first review to `end`; each segment restarts at a review.
+
+    `segments` are (start, stop, stability); `recall(start, stability, moment)` gives FSRS retrievability.
+    """
+    left, right, top, bottom = 34, 8, 10, 22
+    plot_width, plot_height = WIDTH - left - right, height - top - bottom
+    span = max((end - first).total_seconds(), 1.0)
+
+    def x_of(moment):
+        return round(left + plot_width * min(max((moment - first).total_seconds() / span, 0), 1), 2)
+
+    def y_of(value):
+        return round(top + plot_height * (1 - value), 2)
+
+    points = []
+    for start, stop, stability in segments:
+        samples = 40
+        for index in range(samples + 1):
+            moment = start + (stop - start) * index / samples
+            points.append(f"{x_of(moment)},{y_of(recall(start, stability, moment))}")
+    by_start = {start: (start, stability) for start, _stop, stability in segments}
+    markers = []
+    previous = None
+    for moment, rating in reviews:
+        value = recall(previous[0], previous[1], moment) if previous else 1.0
+        markers.append(Marker(x=x_of(moment), y=y_of(value), rating=rating))
+        previous = by_start.get(moment, previous)
+    return CurveChart(
+        width=WIDTH, height=height, points=" ".join(points), markers=markers, now_x=x_of(now),
+        due_x=x_of(due) if due else None, interview_x=x_of(interview) if interview else None,
+        target_y=y_of(target), top=top, baseline=top + plot_height, left=left,
+        days=round(span / 86400),
+    )

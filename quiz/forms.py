@@ -1,6 +1,7 @@
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
@@ -8,6 +9,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from quiz.models import MAX_RETENTION, MIN_RETENTION, Preferences, Rating
 
@@ -91,18 +93,51 @@ class PreferencesForm(forms.ModelForm):
     )
     new_per_day = forms.IntegerField(label=_("New cards per day"), min_value=0, max_value=9999)
     reviews_per_day = forms.IntegerField(label=_("Reviews per day"), min_value=0, max_value=99999)
+    interview_date = forms.DateField(
+        label=_("Interview date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Reviews are planned so that your cards are fresh on this day. Leave empty to clear."),
+    )
+    follow_interview_pace = forms.BooleanField(
+        label=_("Pace new cards to the interview"),
+        required=False,
+        help_text=_(
+            "With an interview date, new cards per day follow the pace needed to see every card 3 days before it; "
+            "untick to use your own number."
+        ),
+    )
+    leech_threshold = forms.IntegerField(
+        label=_("Leech threshold"),
+        required=False,
+        min_value=1,
+        max_value=99,
+        help_text=_("A card that lapses this many times is tagged leech and suspended."),
+    )
 
     class Meta:
         model = Preferences
         fields = [
             "language", "time_zone", "day_start_hour", "desired_retention", "new_per_day", "reviews_per_day",
-            "quiz_feeds_review",
+            "interview_date", "follow_interview_pace", "leech_threshold", "quiz_feeds_review",
         ]
         labels = {"language": _("Interface language"), "quiz_feeds_review": _("Quiz results feed review")}
+
+    def clean_leech_threshold(self):
+        value = self.cleaned_data["leech_threshold"]
+        return self.instance.leech_threshold if value is None else value
+
+    def clean_interview_date(self):
+        value = self.cleaned_data["interview_date"]
+        zone = self.cleaned_data.get("time_zone") or self.instance.time_zone
+        if value is not None and value < datetime.now(ZoneInfo(zone)).date():
+            raise forms.ValidationError(_("The interview date cannot be in the past."))
+        return value
 
 
 class RatingForm(forms.Form):
     card = forms.IntegerField(min_value=1)
+    ahead = forms.IntegerField(required=False, min_value=0, max_value=30)
     version = forms.IntegerField(min_value=0)
     rating = forms.TypedChoiceField(choices=Rating.choices, coerce=int)
     shown_at = forms.IntegerField(required=False, min_value=0)
@@ -116,6 +151,32 @@ class RatingForm(forms.Form):
             return EPOCH + value * MICROSECOND
         except OverflowError:
             raise forms.ValidationError(_("Invalid time.")) from None
+
+
+class CardActionForm(forms.Form):
+    card = forms.IntegerField(min_value=1)
+    action = forms.ChoiceField(choices=[("suspend", "suspend"), ("unsuspend", "unsuspend"), ("bury", "bury")])
+    next = forms.ChoiceField(required=False, choices=[("review", "review"), ("browse", "browse"), ("card", "card")])
+    ahead = forms.IntegerField(required=False, min_value=0, max_value=30)
+    # The browser's filtered page to return to (a query string; anything else is ignored).
+    query = forms.CharField(required=False, max_length=500)
+
+
+class BrowseForm(forms.Form):
+    """The card browser's filters; every field is optional and a bad value is a 400 naming it."""
+
+    STATE_CHOICES = [("", _("Any state")), ("new", pgettext_lazy("card state", "New")),
+                     ("learning", pgettext_lazy("card state", "Learning")), ("review", pgettext_lazy("card state", "Review")),
+                     ("relearning", pgettext_lazy("card state", "Relearning"))]
+    DUE_CHOICES = [("", _("Any time")), ("overdue", _("Overdue")), ("today", _("Due today")), ("week", _("Due within 7 days"))]
+    FLAG_CHOICES = [("", _("All cards")), ("leech", _("Leeches")), ("suspended", _("Suspended")), ("buried", _("Buried"))]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    topic = forms.SlugField(label=_("Topic"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False, choices=STATE_CHOICES)
+    due = forms.ChoiceField(label=_("Due"), required=False, choices=DUE_CHOICES)
+    flag = forms.ChoiceField(label=_("Show"), required=False, choices=FLAG_CHOICES)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100000)
 
 
 class QuestionRatingForm(forms.Form):

@@ -48,6 +48,24 @@ class Preferences(models.Model):
     )
     new_per_day = models.PositiveIntegerField(_("new cards per day"), default=20)
     reviews_per_day = models.PositiveIntegerField(_("reviews per day"), default=200)
+    interview_date = models.DateField(
+        _("interview date"), null=True, blank=True,
+        help_text=_("Reviews are planned so that your cards are fresh on this day. Leave empty to clear."),
+    )
+    follow_interview_pace = models.BooleanField(
+        _("pace new cards to the interview"), default=True,
+        help_text=_("With an interview date, new cards per day follow the pace needed to see every card in time."),
+    )
+    leech_threshold = models.PositiveSmallIntegerField(
+        _("leech threshold"), default=8,
+        help_text=_("A card that lapses this many times is tagged leech and suspended."),
+    )
+    # The FSRS-6 weights used for this learner: a fit that beat the defaults, or null for the defaults.
+    fsrs_parameters = models.JSONField(null=True, blank=True, editable=False)
+    # fsrs-rs's optimal_retention for this learner's deck and parameters, set by `manage.py fit_fsrs` (seconds to compute).
+    optimal_retention = models.FloatField(null=True, blank=True, editable=False)
+    # Bumped by every write that changes cards or logs: part of the dashboard's cache key.
+    stats_version = models.PositiveIntegerField(default=0, editable=False)
     quiz_feeds_review = models.BooleanField(
         _("quiz results feed review"),
         default=True,
@@ -65,6 +83,7 @@ class Preferences(models.Model):
             ),
             models.CheckConstraint(condition=Q(new_per_day__lte=9999), name="preferences_new_per_day_max"),
             models.CheckConstraint(condition=Q(reviews_per_day__lte=99999), name="preferences_reviews_per_day_max"),
+            models.CheckConstraint(condition=Q(leech_threshold__gte=1), name="preferences_leech_threshold_min"),
         ]
 
     def __str__(self):
@@ -79,6 +98,10 @@ class CardQuerySet(models.QuerySet):
     def for_user(self, user):
         """The user's cards whose questions are still published (unpublished ones leave the queue)."""
         return self.filter(user=user, question__is_published=True)
+
+    def studying(self, today):
+        """Cards that may be shown on review day `today`: not suspended and not buried past it."""
+        return self.filter(suspended=False).exclude(buried_until__gt=today)
 
     def new(self):
         return self.filter(state=State.NEW).order_by("question__number")
@@ -105,6 +128,11 @@ class Card(models.Model):
     last_review = models.DateTimeField(_("last review"), null=True, blank=True)
     reps = models.PositiveIntegerField(_("reviews"), default=0)
     lapses = models.PositiveIntegerField(_("lapses"), default=0)
+    is_leech = models.BooleanField(_("leech"), default=False)
+    suspended = models.BooleanField(_("suspended"), default=False)
+    buried_until = models.DateField(
+        _("buried until"), null=True, blank=True, help_text=_("The review day on which a buried card comes back.")
+    )
     # Bumped by every rating and every undo (never restored): a rating form carries the
     # version it was rendered with, so a repeated or stale submission changes nothing.
     version = models.PositiveIntegerField(default=0)
@@ -151,6 +179,8 @@ class ReviewLog(models.Model):
     due_before = models.DateTimeField(null=True, blank=True)
     last_review_before = models.DateTimeField(null=True, blank=True)
     lapses_before = models.PositiveIntegerField(default=0)
+    # True when this rating reached the leech threshold and suspended the card (undo lifts it).
+    made_leech = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("review log")
@@ -166,6 +196,30 @@ class ReviewLog(models.Model):
 
     def __str__(self):
         return f"review {self.pk} of card {self.card_id}"
+
+
+class FsrsFit(models.Model):
+    """One fit of a learner's FSRS-6 parameters to their review logs, with both models' losses on those logs."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fsrs_fits")
+    fitted_at = models.DateTimeField(_("fitted at"))
+    review_count = models.PositiveIntegerField(_("reviews"), help_text=_("Review logs the fit read."))
+    item_count = models.PositiveIntegerField(_("training items"))
+    parameters = models.JSONField(_("parameters"))
+    log_loss = models.FloatField(_("log loss"))
+    rmse = models.FloatField(_("RMSE (bins)"))
+    default_log_loss = models.FloatField(_("default log loss"))
+    default_rmse = models.FloatField(_("default RMSE (bins)"))
+    used = models.BooleanField(_("used"), help_text=_("The fit predicted the reviews better than the defaults."))
+    seconds = models.FloatField(_("seconds"))
+
+    class Meta:
+        verbose_name = _("FSRS fit")
+        verbose_name_plural = _("FSRS fits")
+        indexes = [models.Index(fields=["user", "-fitted_at"], name="fsrsfit_user_latest")]
+
+    def __str__(self):
+        return f"fit {self.pk} of {self.user_id}"
 
 
 class Mix(models.TextChoices):

@@ -5,21 +5,28 @@ first), then new cards in content-plan order; when nothing else is left, learnin
 the next 20 minutes (Anki's "learn ahead limit"). Daily limits count today's first reviews of new
 cards and today's reviews of Review-state cards; learning and relearning steps are never limited.
 
+Suspended cards and cards buried until a later day are left out. Studying ahead widens "review
+cards due today" to the next N days. With an interview date (and the pace setting on), the daily
+new-card limit is the pace needed to see every unseen card INTERVIEW_MARGIN_DAYS before the interview.
+
 Every query here reads a bounded slice of the user's cards or logs (cards due today, at most the
 remaining new-card limit, today's logs), so the review page costs the same for a deck of 50 or 5,000.
 """
 
+import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Count, Max, Min, Q
 
-from quiz.days import ReviewDay, review_day
+from quiz.days import ReviewDay, day_start, review_day
 from quiz.models import INTRADAY_STATES, Card, Preferences, ReviewLog, State
 
 LEARN_AHEAD = timedelta(minutes=20)
 SCHEDULED_STATES = (State.LEARNING, State.REVIEW, State.RELEARNING)
+INTERVIEW_MARGIN_DAYS = 3
+MAX_AHEAD_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,8 @@ class ReviewQueue:
     # Only counted when there is no card to show (for the "all done" and "empty deck" messages).
     in_deck: int | None = None
     new_waiting: int | None = None
+    ahead: int = 0
+    new_limit: int | None = None
 
     @property
     def due(self) -> int:
@@ -52,15 +61,32 @@ class ReviewQueue:
         return self.done + self.remaining
 
 
-def due_counts(*, user: AbstractBaseUser, now: datetime, day: ReviewDay) -> dict:
-    """Learning and review cards due today, and the earliest learning card, in one index range."""
+def new_card_pace(*, unseen: int, today: date, interview_date: date) -> int:
+    """New cards per day needed to see `unseen` cards by INTERVIEW_MARGIN_DAYS before the interview (today included)."""
+    days = (interview_date - timedelta(days=INTERVIEW_MARGIN_DAYS) - today).days + 1
+    return unseen if days <= 1 else math.ceil(unseen / days)
+
+
+def paces_new_cards(preferences: Preferences, today: date) -> bool:
+    return bool(preferences.interview_date and preferences.follow_interview_pace and today < preferences.interview_date)
+
+
+def reviews_end(day: ReviewDay, preferences: Preferences, ahead: int) -> datetime:
+    """End of the window of Review cards counted as due: today's end, or `ahead` review days later."""
+    if not ahead:
+        return day.end
+    return day_start(day.date + timedelta(days=ahead + 1), zone=preferences.zone, day_start_hour=preferences.day_start_hour)
+
+
+def due_counts(*, user: AbstractBaseUser, now: datetime, day: ReviewDay, until: datetime | None = None) -> dict:
+    """Learning and review cards due today (review cards until `until`), and the earliest learning card, in one index range."""
+    until = until or day.end
     intraday = Q(state__in=INTRADAY_STATES)
-    today = Q(due__lt=day.end)
-    return Card.objects.for_user(user).filter(
-        state__in=SCHEDULED_STATES, due__lt=max(day.end, now + LEARN_AHEAD)
+    return Card.objects.for_user(user).studying(day.date).filter(
+        state__in=SCHEDULED_STATES, due__lt=max(until, now + LEARN_AHEAD)
     ).aggregate(
-        learning=Count("pk", filter=intraday & today),
-        reviews=Count("pk", filter=Q(state=State.REVIEW) & today),
+        learning=Count("pk", filter=intraday & Q(due__lt=day.end)),
+        reviews=Count("pk", filter=Q(state=State.REVIEW) & Q(due__lt=until)),
         next_learning_due=Min("due", filter=intraday),
     )
 
@@ -75,13 +101,13 @@ def log_counts(*, user: AbstractBaseUser, day: ReviewDay) -> dict:
     )
 
 
-def _is_queued(card: Card, *, now: datetime, day: ReviewDay, new_left: int, reviews_left: int) -> bool:
-    if not card.question.is_published:
+def _is_queued(card: Card, *, now: datetime, day: ReviewDay, new_left: int, reviews_left: int, until: datetime) -> bool:
+    if not card.question.is_published or card.suspended or (card.buried_until and card.buried_until > day.date):
         return False
     if card.state == State.NEW:
         return new_left > 0
     if card.state == State.REVIEW:
-        return reviews_left > 0 and card.due < day.end
+        return reviews_left > 0 and card.due < until
     return card.due <= now + LEARN_AHEAD
 
 
@@ -92,18 +118,27 @@ def review_queue(
     now: datetime,
     card_id: int | None = None,
     pick_card: bool = True,
+    ahead: int = 0,
 ) -> ReviewQueue:
     """Today's queue and the card to show next (`card_id` first, if it is one of the user's queued cards).
 
-    With pick_card=False only the counts are computed. Raises Card.DoesNotExist if `card_id` is
-    given and is not the user's card.
+    With pick_card=False only the counts are computed; `ahead` (0-MAX_AHEAD_DAYS) studies Review
+    cards due in the next that many days. Raises Card.DoesNotExist if `card_id` is given and is not
+    the user's card.
     """
     day = review_day(now, zone=preferences.zone, day_start_hour=preferences.day_start_hour)
-    due = due_counts(user=user, now=now, day=day)
+    ahead = max(0, min(MAX_AHEAD_DAYS, ahead))
+    until = reviews_end(day, preferences, ahead)
+    due = due_counts(user=user, now=now, day=day, until=until)
     logs = log_counts(user=user, day=day)
-    new_left = max(0, preferences.new_per_day - logs["new_done"])
+    mine = Card.objects.for_user(user).studying(day.date)
+    new_limit = preferences.new_per_day
+    if paces_new_cards(preferences, day.date):
+        # One count over the (user, state, due) index; the pace is fixed for the day from its start.
+        unseen = mine.filter(state=State.NEW).count() + logs["new_done"]
+        new_limit = new_card_pace(unseen=unseen, today=day.date, interview_date=preferences.interview_date)
+    new_left = max(0, new_limit - logs["new_done"])
     reviews_left = max(0, preferences.reviews_per_day - logs["reviews_done"])
-    mine = Card.objects.for_user(user)
     # Counting at most new_left rows keeps this cheap however many new cards wait in the deck.
     new = mine.filter(state=State.NEW)[:new_left].count() if new_left else 0
     reviews = min(due["reviews"], reviews_left)
@@ -111,7 +146,7 @@ def review_queue(
     card = None
     if card_id is not None:
         requested = Card.objects.select_related("question__topic").get(pk=card_id, user=user)
-        if _is_queued(requested, now=now, day=day, new_left=new_left, reviews_left=reviews_left):
+        if _is_queued(requested, now=now, day=day, new_left=new_left, reviews_left=reviews_left, until=until):
             card = requested
     next_learning_due = due["next_learning_due"]
     if card is None and pick_card:
@@ -119,7 +154,7 @@ def review_queue(
         if next_learning_due is not None and next_learning_due <= now:
             card = mine.intraday_due_by(now).first()
         elif reviews:
-            card = mine.reviews_due_before(day.end).first()
+            card = mine.reviews_due_before(until).first()
         elif new:
             card = mine.new().first()
         elif next_learning_due is not None and next_learning_due <= now + LEARN_AHEAD:
@@ -128,7 +163,7 @@ def review_queue(
     leftover = {}
     if card is None and pick_card:
         leftover = Card.objects.for_user(user).aggregate(
-            in_deck=Count("pk"), new_waiting=Count("pk", filter=Q(state=State.NEW))
+            in_deck=Count("pk"), new_waiting=Count("pk", filter=Q(state=State.NEW, suspended=False))
         )
 
     return ReviewQueue(
@@ -143,5 +178,7 @@ def review_queue(
         next_learning_due=next_learning_due,
         last_log_id=logs["last_log_id"],
         card=card,
+        ahead=ahead,
+        new_limit=new_limit,
         **leftover,
     )

@@ -10,19 +10,30 @@ count for the duration of one `review_card` call. So a preview and the real revi
 at the same instant draw the same number and the interval on a rating button is the one that gets
 saved. Context variables are per thread (and per asyncio task): concurrent requests never share a
 seed, and no lock is needed. Outside `schedule()` the library draws from the module RNG as before.
+
+Interview planning. With an interview ahead, a Review interval that would jump past the interview
+while the card's predicted recall on the day (FSRS retrievability at the interview time, computed by
+`Scheduler.get_card_retrievability`) is below the desired retention is cut short: the card is due
+on the latest review day before the interview on which a review still lifts that recall (a Good
+review on that day, replayed through `Scheduler.review_card`), at the latest the day before. The
+cut happens inside `schedule`, so a rating button's preview shows it and it is what gets saved.
 """
 
 import random
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import fsrs
 import fsrs.scheduler
 from django.utils.translation import gettext, ngettext
 
+from quiz.days import day_start, review_date
 from quiz.models import MAX_RETENTION, MIN_RETENTION, Card, Rating, State
+
+DEFAULT_PARAMETERS = tuple(fsrs.Scheduler().parameters)
 
 _fuzz_rng: ContextVar[random.Random | None] = ContextVar("fsrs_fuzz_rng", default=None)
 
@@ -49,12 +60,36 @@ class Outcome:
     interval: timedelta
 
 
-@lru_cache(maxsize=32)
-def scheduler_for(desired_retention: float) -> fsrs.Scheduler:
-    """An FSRS scheduler with default weights and steps; py-fsrs does not validate retention, so we do."""
+@dataclass(frozen=True)
+class Interview:
+    """The learner's interview: its instant (the start of their review day on the date) and their day boundaries."""
+
+    date: date
+    at: datetime
+    zone: ZoneInfo
+    day_start_hour: int
+
+    @classmethod
+    def of(cls, interview_date: date | None, *, zone: ZoneInfo, day_start_hour: int) -> "Interview | None":
+        if interview_date is None:
+            return None
+        at = day_start(interview_date, zone=zone, day_start_hour=day_start_hour)
+        return cls(date=interview_date, at=at, zone=zone, day_start_hour=day_start_hour)
+
+
+@lru_cache(maxsize=256)
+def _scheduler(desired_retention: float, parameters: tuple[float, ...]) -> fsrs.Scheduler:
+    return fsrs.Scheduler(parameters=parameters, desired_retention=desired_retention, enable_fuzzing=True)
+
+
+def scheduler_for(desired_retention: float, parameters=None) -> fsrs.Scheduler:
+    """An FSRS scheduler with the learner's weights (default ones if None) and default steps.
+
+    py-fsrs does not validate retention, so we do.
+    """
     if not MIN_RETENTION <= desired_retention <= MAX_RETENTION:
         raise ValueError(f"desired retention {desired_retention} is outside {MIN_RETENTION}-{MAX_RETENTION}")
-    return fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=True)
+    return _scheduler(desired_retention, tuple(parameters) if parameters else DEFAULT_PARAMETERS)
 
 
 def fuzz_seed(card: Card) -> str:
@@ -76,31 +111,85 @@ def to_fsrs(card: Card, *, at: datetime) -> fsrs.Card:
     )
 
 
-def schedule(*, card: Card, rating: int, at: datetime, desired_retention: float) -> Outcome:
-    """What FSRS makes of `card` rated `rating` at `at`; deterministic for a given card, review count and time."""
-    at = at.astimezone(UTC)
-    token = _fuzz_rng.set(random.Random(fuzz_seed(card)))
+def retrievability(scheduler: fsrs.Scheduler, *, stability: float, last_review: datetime, at: datetime) -> float:
+    """FSRS's predicted recall at `at` of a card with this stability and last review.
+
+    The same sum as `Scheduler.get_card_retrievability` in fsrs/scheduler.py (whole elapsed days,
+    power forgetting curve with the scheduler's decay), without building a Card: the dashboard runs
+    it for every card in the deck.
+    """
+    elapsed_days = max(0, (at - last_review).days)
+    return (1 + scheduler._FACTOR * elapsed_days / stability) ** scheduler._DECAY
+
+
+def plan_for_interview(
+    after: fsrs.Card, *, at: datetime, scheduler: fsrs.Scheduler, interview: Interview
+) -> datetime:
+    """When `after` (just reviewed at `at`) should be due so that it is fresh for the interview; see the module doc."""
+    if not (at < interview.at < after.due) or after.stability is None:
+        return after.due
+    recall = scheduler.get_card_retrievability(after, current_datetime=interview.at)
+    if recall >= scheduler.desired_retention:
+        return after.due
+    today = review_date(at, zone=interview.zone, day_start_hour=interview.day_start_hour)
+    day = interview.date - timedelta(days=1)
+    token = _fuzz_rng.set(random.Random(0))  # stability does not depend on fuzz; keep the draw off the module RNG
     try:
-        after, _log = scheduler_for(desired_retention).review_card(
-            to_fsrs(card, at=at), fsrs.Rating(rating), review_datetime=at
-        )
+        while day > today:
+            moment = day_start(day, zone=interview.zone, day_start_hour=interview.day_start_hour)
+            reviewed, _log = scheduler.review_card(after, fsrs.Rating.Good, review_datetime=moment)
+            if scheduler.get_card_retrievability(reviewed, current_datetime=interview.at) > recall:
+                return moment
+            day -= timedelta(days=1)
     finally:
         _fuzz_rng.reset(token)
+    return after.due
+
+
+def schedule(
+    *,
+    card: Card,
+    rating: int,
+    at: datetime,
+    desired_retention: float,
+    parameters=None,
+    interview: Interview | None = None,
+) -> Outcome:
+    """What FSRS makes of `card` rated `rating` at `at`; deterministic for a given card, review count and time.
+
+    `parameters` are the learner's FSRS weights (None for the defaults); with an `interview` ahead the
+    due date is planned toward it (see the module doc).
+    """
+    at = at.astimezone(UTC)
+    scheduler = scheduler_for(desired_retention, parameters)
+    token = _fuzz_rng.set(random.Random(fuzz_seed(card)))
+    try:
+        after, _log = scheduler.review_card(to_fsrs(card, at=at), fsrs.Rating(rating), review_datetime=at)
+    finally:
+        _fuzz_rng.reset(token)
+    due = after.due
+    if interview is not None and after.state == fsrs.State.Review:
+        due = plan_for_interview(after, at=at, scheduler=scheduler, interview=interview)
     return Outcome(
         state=int(after.state),
         step=after.step,
         stability=after.stability,
         difficulty=after.difficulty,
-        due=after.due,
+        due=due,
         last_review=after.last_review,
-        interval=after.due - at,
+        interval=due - at,
     )
 
 
-def preview(*, card: Card, at: datetime, desired_retention: float) -> dict[int, timedelta]:
+def preview(
+    *, card: Card, at: datetime, desired_retention: float, parameters=None, interview: Interview | None = None
+) -> dict[int, timedelta]:
     """The interval each rating would schedule, exactly as `schedule` would save it."""
     return {
-        rating: schedule(card=card, rating=rating, at=at, desired_retention=desired_retention).interval
+        rating: schedule(
+            card=card, rating=rating, at=at, desired_retention=desired_retention, parameters=parameters,
+            interview=interview,
+        ).interval
         for rating in Rating.values
     }
 

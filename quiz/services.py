@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -17,7 +17,7 @@ from quiz.days import review_date
 from quiz.grading import CHOICE, NUMBER, is_correct, parse_number
 from quiz.models import Answer, Attempt, AttemptItem, Card, GeneratedMode, Preferences, QuizSet, Rating, ReviewLog, State
 from quiz.quizzes import QuizSpec, answer_type, plan
-from quiz.scheduling import schedule
+from quiz.scheduling import Interview, plan_for_interview, schedule, scheduler_for, to_fsrs
 
 # A rating form says when its card was shown; older than this and we schedule from the
 # time of the rating instead (the previews on a page left open that long are stale anyway).
@@ -55,6 +55,8 @@ def deck_add_questions(*, user: AbstractBaseUser, questions: QuerySet[Question])
             ignore_conflicts=True,
             batch_size=500,
         )
+        if wanted:
+            _stats_changed(user)
     return len(wanted)
 
 
@@ -80,6 +82,8 @@ def deck_remove_questions(*, user: AbstractBaseUser, questions: QuerySet[Questio
         cards = Card.objects.filter(user=user, question__in=questions)
         removed = cards.count()
         cards.delete()
+        if removed:
+            _stats_changed(user)
     return removed
 
 
@@ -120,7 +124,10 @@ def review_record(
             return ReviewResult(recorded=False, card=card, log=None)
         preferences = preferences or preferences_ensure(user=user)
         at = _review_instant(card, shown_at=shown_at, now=now)
-        outcome = schedule(card=card, rating=rating, at=at, desired_retention=preferences.desired_retention)
+        outcome = schedule(
+            card=card, rating=rating, at=at, desired_retention=preferences.desired_retention,
+            parameters=preferences.fsrs_parameters, interview=interview_of(preferences),
+        )
         log = ReviewLog(
             user=user,
             card=card,
@@ -139,6 +146,8 @@ def review_record(
         )
         if card.state == State.REVIEW and rating == Rating.AGAIN:
             card.lapses += 1
+            if card.lapses >= preferences.leech_threshold and not card.is_leech:
+                card.is_leech = card.suspended = log.made_leech = True
         card.state = outcome.state
         card.step = outcome.step
         card.stability = outcome.stability
@@ -149,6 +158,7 @@ def review_record(
         card.version += 1
         card.save()
         log.save()
+        _stats_changed(user)
     return ReviewResult(recorded=True, card=card, log=log)
 
 
@@ -170,11 +180,82 @@ def review_undo(*, user: AbstractBaseUser, log_id: int) -> Card | None:
         card.due = log.due_before
         card.last_review = log.last_review_before
         card.lapses = log.lapses_before
+        if log.made_leech:
+            card.is_leech = card.suspended = False
         card.reps -= 1
         card.version += 1
         card.save()
         log.delete()
+        _stats_changed(user)
     return card
+
+
+def interview_of(preferences: Preferences) -> Interview | None:
+    """The learner's interview as the scheduler plans toward it, or None without a date."""
+    return Interview.of(preferences.interview_date, zone=preferences.zone, day_start_hour=preferences.day_start_hour)
+
+
+def preferences_saved(*, user: AbstractBaseUser) -> int:
+    """After the settings change: plan cards toward a (new) interview date and refresh the dashboard."""
+    moved = interview_plan_apply(user=user)
+    _stats_changed(user)
+    return moved
+
+
+def _stats_changed(user: AbstractBaseUser) -> None:
+    """Invalidate the learner's cached dashboard figures (their key holds this version)."""
+    Preferences.objects.filter(user=user).update(stats_version=F("stats_version") + 1)
+
+
+def card_suspend(*, user: AbstractBaseUser, card_id: int, suspended: bool) -> Card:
+    """Suspend or unsuspend one of the user's cards; unsuspending a leech keeps its tag. Raises Card.DoesNotExist."""
+    with transaction.atomic():
+        card = Card.objects.select_for_update().get(pk=card_id, user=user)
+        card.suspended = suspended
+        card.version += 1
+        card.save(update_fields=["suspended", "version"])
+        _stats_changed(user)
+    return card
+
+
+def card_bury(*, user: AbstractBaseUser, card_id: int, now: datetime | None = None) -> Card:
+    """Hide one of the user's cards until their next review day. Raises Card.DoesNotExist."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        card = Card.objects.select_for_update().get(pk=card_id, user=user)
+        preferences = preferences_ensure(user=user)
+        today = review_date(now, zone=preferences.zone, day_start_hour=preferences.day_start_hour)
+        card.buried_until = today + timedelta(days=1)
+        card.version += 1
+        card.save(update_fields=["buried_until", "version"])
+        _stats_changed(user)
+    return card
+
+
+def interview_plan_apply(*, user: AbstractBaseUser, now: datetime | None = None) -> int:
+    """Bring forward the user's Review cards already due after their interview that are at risk on the day.
+
+    Each gets the due date a review now would give it (`plan_for_interview`), so a date set after
+    cards were scheduled still reaches them. Returns how many cards moved.
+    """
+    now = (now or timezone.now()).astimezone(UTC)
+    with transaction.atomic():
+        preferences = preferences_ensure(user=user)
+        interview = interview_of(preferences)
+        if interview is None or interview.at <= now:
+            return 0
+        scheduler = scheduler_for(preferences.desired_retention, preferences.fsrs_parameters)
+        moved = []
+        for card in Card.objects.select_for_update().filter(user=user, state=State.REVIEW, due__gt=interview.at):
+            due = plan_for_interview(to_fsrs(card, at=now), at=now, scheduler=scheduler, interview=interview)
+            if due != card.due:
+                card.due = due
+                card.version += 1
+                moved.append(card)
+        Card.objects.bulk_update(moved, ["due", "version"], batch_size=500)
+        if moved:
+            _stats_changed(user)
+    return len(moved)
 
 
 # --- timed quizzes -----------------------------------------------------------------------------

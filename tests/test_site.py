@@ -91,7 +91,8 @@ def _parameterless_page_names():
 
     walk(get_resolver().url_patterns)
     skip = {"root", "healthz", "favicon", "logout", "quiz:review-rate", "quiz:review-undo", "quiz:deck-add", "quiz:deck-remove",
-            "set_language", "quiz:quiz-build", "quiz-api-generators", "quiz-api-generate"}
+            "set_language", "quiz:quiz-build", "quiz-api-generators", "quiz-api-generate",
+            "quiz:card-action", "quiz:export-logs", "quiz:export-parameters"}
     return sorted(name for name in names if name not in skip and not name.startswith("admin:"))
 
 

@@ -1,4 +1,4 @@
-// Keyboard shortcuts for the review page, and time-zone detection on the sign-up form.
+// Keyboard shortcuts for the review page (Space shows the answer, then Space/Enter rate Good, 1-4, Z), and time-zone detection on the sign-up form.
 // Everything here is an enhancement: the pages work with plain forms and <details> without it.
 (() => {
   "use strict";
@@ -17,6 +17,13 @@
       event.preventDefault();
       reveal.open = true;
       root.querySelector(".card-answer")?.focus({ preventScroll: true });
+      return;
+    }
+    // As in Anki: once the answer shows, Space or Enter rates Good. A focused control keeps its own keys.
+    if ((event.key === " " || event.key === "Enter") && reveal && reveal.open
+        && !event.target.closest?.("button, a, summary, input, select, textarea")) {
+      const good = root.querySelector('.rating-form button[name="rating"][value="3"]');
+      if (good) { event.preventDefault(); good.click(); }
       return;
     }
     if (/^[1-4]$/.test(event.key) && reveal && reveal.open) {

@@ -75,3 +75,51 @@ def test_the_review_page_works_without_javascript(browser, live_server, content)
         assert ReviewLog.objects.count() == 0
     finally:
         context.close()
+
+
+def test_on_a_phone_space_and_enter_rate_good_with_the_buttons_pinned_in_view(browser, live_server):
+    from quiz.services import deck_add_all
+    from tests.quiz.helpers import make_question, make_user
+
+    topic = make_topic("long", name_en="Long answers")
+    long_answer = "".join(f"<p>Paragraph {n} of a long answer about kubelet probes and restarts.</p>" for n in range(80))
+    for n in range(3):
+        make_question(f"long-{n}", topic=topic, number=n + 1, answer_en_html=long_answer)
+    user = make_user("phone-learner")
+    deck_add_all(user=user)
+    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 390, "height": 844},
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    try:
+        page.goto("/en/accounts/login/")
+        page.fill("input[name=username]", "phone-learner")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form button[type=submit]")
+        page.goto("/en/review/")
+        question = page.locator("#review-session .card-question")
+
+        for number, key in ((0, "Space"), (1, "Enter")):
+            expect(question).to_have_text(f"What is long-{number}?")
+            page.keyboard.press("Space")
+            expect(page.locator(".card-answer")).to_contain_text("Paragraph 79")
+            good = page.locator("button[name=rating][value='3']")
+            expect(good).to_be_visible()
+            # the answer is far taller than the screen, yet the buttons sit inside the viewport
+            assert page.evaluate("document.documentElement.scrollHeight") > 844 * 2
+            box = good.bounding_box()
+            assert 0 <= box["y"] and box["y"] + box["height"] <= 844
+            page.mouse.wheel(0, 1500)
+            page.wait_for_timeout(100)
+            box = good.bounding_box()
+            assert 0 <= box["y"] and box["y"] + box["height"] <= 844
+            page.keyboard.press(key)
+            expect(question).to_have_text(f"What is long-{number + 1}?")
+
+        assert list(ReviewLog.objects.order_by("pk").values_list("rating", flat=True)) == [3, 3]
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # never scrolls sideways
+        assert errors == []
+    finally:
+        context.close()

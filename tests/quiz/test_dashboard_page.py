@@ -2,9 +2,11 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
-from quiz.models import Rating, ReviewLog, State
+from quiz.models import Preferences, Rating, ReviewLog, State
+from quiz.services import review_record
 from quiz.stats import daily_review_counts, due_forecast, retention_by_topic, streak
 from tests.quiz.helpers import at, make_card, make_question, make_topic, make_user
 
@@ -124,5 +126,25 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num
         card = make_card(user, make_question(f"many-{n}", topic=topic), state=State.REVIEW, stability=5.0,
                          difficulty=5.0, reps=2, last_review=timezone.now(), due=timezone.now() + timedelta(days=n))
         make_log(card, day=today - timedelta(days=n))
-    with django_assert_num_queries(15):
+    Preferences.objects.filter(user=user).update(interview_date=today + timedelta(days=30))
+    cache.clear()
+    # ... plus the interview panel: cards' recall inputs, weakest cards' questions, topics
+    with django_assert_num_queries(18):
         client.get(DASHBOARD)
+    # cached for the review day: only the session, user, preferences, today's live counts and the quiz trend
+    with django_assert_num_queries(8):
+        client.get(DASHBOARD)
+
+
+def test_the_cached_charts_are_refreshed_by_a_review(client):
+    user = make_user()
+    client.force_login(user)
+    card = make_card(user)
+    assert '<dd class="stat-reviewed">0</dd>' in client.get(DASHBOARD).content.decode()
+    assert "0 reviews on 0 days" in client.get(DASHBOARD).content.decode()
+
+    review_record(user=user, card_id=card.pk, rating=Rating.GOOD, version=card.version)
+
+    html = client.get(DASHBOARD).content.decode()
+    assert '<dd class="stat-reviewed">1</dd>' in html
+    assert "1 reviews on 1 days" in html

@@ -69,3 +69,45 @@ def test_invalid_settings_are_refused_and_nothing_changes(client, user, field, v
 
 def test_settings_need_an_account(client):
     assert client.get(SETTINGS).status_code == 302
+
+
+def test_an_interview_date_can_be_set_and_cleared(client, user):
+    assert client.post(SETTINGS, {**VALID, "interview_date": "2099-03-01", "follow_interview_pace": "on",
+                                  "leech_threshold": 5}).status_code == 302
+    user.preferences.refresh_from_db()
+    assert (str(user.preferences.interview_date), user.preferences.follow_interview_pace,
+            user.preferences.leech_threshold) == ("2099-03-01", True, 5)
+    assert 'value="2099-03-01"' in client.get(SETTINGS).content.decode()
+
+    assert client.post(SETTINGS, {**VALID, "interview_date": ""}).status_code == 302
+    user.preferences.refresh_from_db()
+    assert user.preferences.interview_date is None
+    assert user.preferences.leech_threshold == 5  # left out of the form: unchanged
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("interview_date", "2001-01-01", "The interview date cannot be in the past."),
+    ("interview_date", "next tuesday", "Enter a valid date."),
+    ("leech_threshold", 0, "Ensure this value is greater than or equal to 1."),
+    ("leech_threshold", 100, "Ensure this value is less than or equal to 99."),
+])
+def test_bad_interview_and_leech_settings_are_refused_naming_the_field(client, user, field, value, message):
+    response = client.post(SETTINGS, {**VALID, field: value})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == [message]
+    assert message in response.content.decode()
+
+
+def test_the_settings_page_says_which_parameters_are_used(client, user):
+    from django.utils import timezone
+
+    from quiz.models import FsrsFit
+
+    assert "default parameters" in client.get(SETTINGS).content.decode()
+    FsrsFit.objects.create(user=user, fitted_at=timezone.datetime(2027, 1, 3, 3, 0, tzinfo=timezone.UTC),
+                           review_count=1240, item_count=900, parameters=[0.3] * 21, log_loss=0.31, rmse=0.05,
+                           default_log_loss=0.36, default_rmse=0.07, used=True, seconds=1.0)
+
+    html = client.get(SETTINGS).content.decode()
+    assert "Your parameters: log loss 0.31 vs 0.36 default, fitted on 1240 reviews on 2027-01-03." in html
