@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from types import ModuleType
 
-MODULES = ("rolling", "etcd", "pod")
+MODULES = ("rolling", "etcd", "pod", "service", "scheduler")
 MAX_SEED = 2**31 - 1
 NUMBER = "number"
 CHOICE = "choice"
