@@ -8,7 +8,9 @@ it, with parameter names still replaced by labels.
 
 import re
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop, pgettext
+
+_YAML_AT = gettext_noop("is not valid YAML at line %(line)s, column %(column)s (%(problem)s)")
 
 # (pattern matching the engine's whole message, msgid with the pattern's groups as placeholders)
 # Patterns are tried in order; `gettext_noop` marks the msgids for the catalogue.
@@ -81,14 +83,92 @@ _RULES = [
     (r"unknown parameter; expected one of .*", gettext_noop("unknown parameter")),
     # Scheduler simulator: top-level fields (sim/engine/_sched_params.py)
     (r"must be a whole number from (?P<minimum>\d+) to (?P<maximum>\d+)", gettext_noop("must be a whole number from %(minimum)s to %(maximum)s")),
-    (r"is not valid YAML at line (?P<line>\d+), column (?P<column>\d+): (?P<problem>.*)",
-     gettext_noop("is not valid YAML at line %(line)s, column %(column)s (%(problem)s)")),
+    (r"is not valid YAML at line (?P<line>\d+), column (?P<column>\d+): (?P<problem>.*)", _YAML_AT),
     (r"is not valid YAML: (?P<problem>.*)", gettext_noop("is not valid YAML (%(problem)s)")),
     (r"must be a YAML mapping with `nodes` and `pod`", gettext_noop("must be a YAML mapping with “nodes” and “pod”")),
     (r"must be YAML text", gettext_noop("must be YAML text")),
     (r"must be at most (?P<limit>\d+) KB", gettext_noop("must be at most %(limit)s KB")),
-    (r"preset: unknown preset; expected one of (?P<choices>.+)", gettext_noop("unknown preset; use one of %(choices)s")),
+    (r"unknown preset; expected one of (?P<choices>.+)", gettext_noop("unknown preset; use one of %(choices)s")),
+    (r"give either a preset or a scenario, not both", gettext_noop("give either a preset or a scenario, not both")),
+    (r"must be a mapping of parameter names to values", gettext_noop("must be a mapping of parameter names to values")),
+    # Scheduler simulator: a path inside the scenario (sim/engine/_sched_params.py, _sched_quantity.py);
+    # the wording follows kube-apiserver's validation (pkg/apis/core/validation/validation.go).
+    (r"at most (?P<limit>\d+) pods in the whole scenario in this simulator",
+     gettext_noop("at most %(limit)s pods in the whole scenario in this simulator")),
+    (r"at most (?P<limit>\d+) containers in the whole scenario in this simulator",
+     gettext_noop("at most %(limit)s containers in the whole scenario in this simulator")),
+    (r"at most (?P<limit>\d+) items in this simulator", gettext_noop("at most %(limit)s items in this simulator")),
+    (r"at most (?P<limit>\d+) labels in this simulator", gettext_noop("at most %(limit)s labels in this simulator")),
+    (r"must be a mapping of label keys to values", gettext_noop("must be a mapping of label keys to values")),
+    (r"must be a mapping", gettext_noop("must be a mapping")),
+    (r"must be a list", gettext_noop("must be a list")),
+    (r"field names must be strings", gettext_noop("field names must be strings")),
+    (r"label keys must be strings", gettext_noop("label keys must be strings")),
+    (r'must be a string \(quote it, for example "true"\)', gettext_noop('must be a string (quote it, for example "true")')),
+    (r"must be a string", gettext_noop("must be a string")),
+    (r"Required value: at least one node", gettext_noop("Required value: at least one node")),
+    (r"Required value", gettext_noop("Required value")),
+    (r"Duplicate value: (?P<value>.+)", gettext_noop("Duplicate value: %(value)s")),
+    (r"Unsupported value: (?P<value>\".*\"): supported values: (?P<choices>.+)",
+     gettext_noop("Unsupported value: %(value)s: supported values: %(choices)s")),
+    (r"Unsupported value: supported values: (?P<choices>.+)", gettext_noop("Unsupported value: supported values: %(choices)s")),
+    (r"must be a quantity such as 500m, 2, 1\.5Gi or 512Mi", gettext_noop("must be a quantity such as 500m, 2, 1.5Gi or 512Mi")),
+    (r"must be a finite quantity", gettext_noop("must be a finite quantity")),
+    (r"is longer than (?P<limit>\d+) characters", gettext_noop("is longer than %(limit)s characters")),
+    (r"quantities must match the regular expression (?P<regex>'.*')",
+     gettext_noop("quantities must match the regular expression %(regex)s")),
+    (r"exponent is out of range", gettext_noop("exponent is out of range")),
+    (r"is too large for this simulator", gettext_noop("is too large for this simulator")),
+    (r"must be less than or equal to (?P<resource>cpu|memory) limit of (?P<limit>\S+)",
+     gettext_noop("must be less than or equal to %(resource)s limit of %(limit)s")),
+    (r"give either requests \(one container\) or containers, not both",
+     gettext_noop("give either requests (one container) or containers, not both")),
+    (r"a lowercase RFC 1123 subdomain must consist of .*",
+     gettext_noop("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+                  "and must start and end with an alphanumeric character")),
+    (r"prefix part must be a lowercase RFC 1123 subdomain", gettext_noop("prefix part must be a lowercase RFC 1123 subdomain")),
+    (r"name part must consist of .*",
+     gettext_noop("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with "
+                  "an alphanumeric character (at most 63)")),
+    (r"a valid label must be an empty string or .*",
+     gettext_noop("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
+                  "and must start and end with an alphanumeric character (at most 63)")),
+    (r"taints must be unique by key and effect pair", gettext_noop("taints must be unique by key and effect pair")),
+    (r"Gt and Lt need the alpha TaintTolerationComparisonOperators feature gate, which is off by default",
+     gettext_noop("Gt and Lt need the alpha TaintTolerationComparisonOperators feature gate, which is off by default")),
+    (r"operator must be Exists when `key` is empty, .*",
+     gettext_noop("operator must be Exists when key is empty, which means \"match all values and all keys\"")),
+    (r"value must be empty when `operator` is 'Exists'", gettext_noop("value must be empty when operator is 'Exists'")),
+    (r"effect must be 'NoExecute' when `tolerationSeconds` is set",
+     gettext_noop("effect must be 'NoExecute' when tolerationSeconds is set")),
+    (r"must be only one value when `operator` is 'In' or 'NotIn' for node field selector",
+     gettext_noop("must be only one value when operator is 'In' or 'NotIn' for node field selector")),
+    (r"must be specified when `operator` is 'In' or 'NotIn'", gettext_noop("must be specified when operator is 'In' or 'NotIn'")),
+    (r"may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+     gettext_noop("may not be specified when operator is 'Exists' or 'DoesNotExist'")),
+    (r"must be specified single value when `operator` is 'Lt' or 'Gt', and it must be an integer",
+     gettext_noop("must be specified single value when operator is 'Lt' or 'Gt', and it must be an integer")),
+    (r"metadata\.name In values that never meet: not modelled by this simulator",
+     gettext_noop("metadata.name In values that never meet: not modelled by this simulator")),
+    (r"must have at least one node selector term", gettext_noop("must have at least one node selector term")),
+    (r"must be in the range 1-100", gettext_noop("must be in the range 1-100")),
 ]
+
+# What PyYAML's LibYAML loader reports (libyaml src/scanner.c, parser.c), as the scenario's YAML error shows it.
+_YAML_PROBLEMS = {
+    "mapping values are not allowed in this context": gettext_noop("mapping values are not allowed in this context"),
+    "found character that cannot start any token": gettext_noop("found character that cannot start any token"),
+    "did not find expected key": gettext_noop("did not find expected key"),
+    "did not find expected ',' or ']'": gettext_noop("did not find expected ',' or ']'"),
+    "did not find expected ',' or '}'": gettext_noop("did not find expected ',' or '}'"),
+    "did not find expected '-' indicator": gettext_noop("did not find expected '-' indicator"),
+    "could not find expected ':'": gettext_noop("could not find expected ':'"),
+    "found undefined alias": gettext_noop("found undefined alias"),
+    "found unexpected end of stream": gettext_noop("found unexpected end of stream"),
+    "found unknown escape character": gettext_noop("found unknown escape character"),
+    "found unknown directive name": gettext_noop("found unknown directive name"),
+    "second occurrence": gettext_noop("a key or anchor occurs a second time"),
+}
 
 # Faults (events) messages start with the item they are about.
 _ITEM = re.compile(r"item (?P<position>\d+) \((?P<item>'.*?')\)(?P<rest>.*)")
@@ -129,6 +209,13 @@ _API_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 
 def _fill(msgid, values, labels):
     values = dict(values)
+    if msgid == _YAML_AT:
+        problem = values["problem"]
+        if problem in _YAML_PROBLEMS:
+            values["problem"] = gettext(_YAML_PROBLEMS[problem])
+        elif not (get_language() or "en").startswith("en"):
+            # LibYAML's rarer messages have no translation: the position is what the reader needs.
+            return gettext("is not valid YAML at line %(line)s, column %(column)s") % values
     if "unit" in values:
         values["unit"] = gettext(_UNITS[values["unit"]]) if values["unit"] in _UNITS else values["unit"]
     for name in re.findall(r"%\((\w+)\)s", msgid):
@@ -141,9 +228,14 @@ def _rename(message, labels):
     return _API_NAME.sub(lambda match: f"“{labels[match.group()]}”" if match.group() in labels else match.group(), message)
 
 
-def localize(message, labels):
-    """The engine's `message` in the active language; `labels` maps parameter names to form labels."""
+def localize(message, labels, *, yaml=False):
+    """The engine's `message` in the active language; `labels` maps parameter names to form labels.
+
+    `yaml` marks a message about a value inside YAML text, where booleans are spelled true and false.
+    """
     message = str(message)
+    if yaml and message == "must be true or false":
+        return pgettext("YAML", "must be true or false")
     item = _ITEM.fullmatch(message)
     if item:
         where = gettext("Item %(position)s (%(item)s)") % {"position": item["position"], "item": item["item"]}

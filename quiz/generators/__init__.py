@@ -7,9 +7,9 @@ same parameters, prompt and answer, so an attempt only stores the seed and can b
 
 This package imports no Django: it is plain Python over `sim.engine`.
 
-Adding generators for another simulator (e.g. the Service or scheduler simulators):
+Adding generators for another simulator (`service.py` and `scheduler.py` are the latest examples):
 
-1. create ``quiz/generators/<module>.py`` (e.g. ``service.py`` or ``scheduler.py``);
+1. create ``quiz/generators/<module>.py``, named after the engine module;
 2. import only the engine's public module (``from sim.engine import service``) and decorate one
    builder per question with ``@register(name=..., engine=service, title_en=..., title_zh=...,
    difficulty=1..3, topic=<kbase topic slug, e.g. "service-networking" or "scheduling">)``.
@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from types import ModuleType
 
-MODULES = ("rolling", "etcd", "pod")
+MODULES = ("rolling", "etcd", "pod", "service", "scheduler")
 MAX_SEED = 2**31 - 1
 NUMBER = "number"
 CHOICE = "choice"

@@ -97,7 +97,7 @@ class SchedulerForm(SimulatorForm):
                 if path in self.fields:
                     self.add_error(path, localize(message, labels))
                 else:
-                    self.add_error("scenario", f"{path}: {localize(message, labels)}")
+                    self.add_error("scenario", f"{path}: {localize(message, labels, yaml=True)}")
         return self.cleaned_data
 
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz import generators
-from sim.engine import etcd, pod, rolling
+from sim.engine import etcd, pod, rolling, scheduler, service
 
 NAMES = sorted(generators.REGISTRY)
 SEEDS = (0, 1, 7, 42, 2024, generators.MAX_SEED)
@@ -58,6 +58,17 @@ ENGINE_ANSWERS = {
         row["t"] for row in result.to_dict()["conditions"] if row["type"] == "Ready" and row["status"] == "True"
     ),
     "pod-final-status": lambda item, result: result.to_dict()["final"]["status"],
+    "service-ready-share": lambda item, result: round(100 / sum(ep.ready for ep in result.endpoints), 2),
+    "service-iptables-probability": lambda item, result: round(
+        float(result.probabilities[_prompt_number(item, r"on rule (\d+)") - 1]), 4
+    ),
+    "service-external-verdict": lambda item, result: result.verdict,
+    "service-source-ip": lambda item, result: "yes" if result.source_ip_seen in result.client.ips else "no",
+    "scheduler-which-node": lambda item, result: result.to_dict()["chosen"],
+    "scheduler-insufficient-cpu": lambda item, result: sum(
+        "Insufficient cpu" in node["filter"]["reasons"] for node in result.to_dict()["nodes"] if node["filter"]
+    ),
+    "scheduler-preemption-victim": lambda item, result: result.to_dict()["victim_events"][0]["object"],
 }
 
 
@@ -66,7 +77,7 @@ def test_every_generator_has_an_independent_engine_check():
 
 
 def test_there_are_at_least_three_generators_per_simulator():
-    for kind in (rolling.KIND, etcd.KIND, pod.KIND):
+    for kind in (rolling.KIND, etcd.KIND, pod.KIND, service.KIND, scheduler.KIND):
         assert len([g for g in generators.REGISTRY.values() if g.kind == kind]) >= 3, kind
 
 
@@ -143,3 +154,26 @@ def test_the_first_sync_question_is_only_asked_when_the_new_replicaset_starts_sc
         first_new = next(step for step in rolling.simulate(item.draft.params).steps
                          if step.replica_set == rolling.NEW_RS_NAME)
         assert (first_new.t, first_new.scaled_from) == (0, 0) and first_new.scaled_to > 0
+
+
+def test_the_which_node_question_has_one_winner_among_several_feasible_nodes():
+    for seed in range(40):
+        result = scheduler.simulate(generators.generate("scheduler-which-node", seed).draft.params)
+        assert len(result.to_dict()["selected"]) == 1 and len(result.to_dict()["feasible"]) >= 2
+
+
+def test_the_preemption_question_has_exactly_one_victim():
+    for seed in range(40):
+        result = scheduler.simulate(generators.generate("scheduler-preemption-victim", seed).draft.params).to_dict()
+        assert result["nominated_node_name"] and len(result["victim_events"]) == 1
+
+
+def test_the_nodeport_question_meets_every_verdict_across_seeds():
+    verdicts = {generators.generate("service-external-verdict", seed).draft.answer for seed in range(60)}
+    assert verdicts == {"forwarded", "dropped", "rejected"}
+
+
+def test_the_source_address_question_is_about_a_forwarded_connection():
+    for seed in range(40):
+        item = generators.generate("service-source-ip", seed)
+        assert service.simulate(item.draft.params).verdict == "forwarded"

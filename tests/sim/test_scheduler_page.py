@@ -88,7 +88,8 @@ def test_an_invalid_scenario_answers_400_naming_the_path(client, lang):
     html = response.content.decode()
     assert response.status_code == 400
     assert h1_count(html) == 1
-    assert "nodes[0].taints[0].effect: Unsupported value: &quot;Sometimes&quot;" in html
+    shown = {"en": "Unsupported value: &quot;Sometimes&quot;", "zh-hans": "不支持的值：&quot;Sometimes&quot;"}[lang]
+    assert f"nodes[0].taints[0].effect: {shown}" in html
     fragment = client.get(f"/{lang}/sim/scheduler/", run_query(scenario=bad), HTTP_HX_REQUEST="true")
     assert fragment.status_code == 400 and "<html" not in fragment.content.decode()
     assert "nodes[0].taints[0].effect" in fragment.content.decode()
@@ -136,5 +137,5 @@ def test_an_unknown_preset_is_a_400_beside_the_editor(client):
     response = client.get("/en/sim/scheduler/", run_query(preset="no-such-preset"))
     html = response.content.decode()
     assert response.status_code == 400
-    assert "preset: unknown preset; expected one of node-out-of-cpu" in html
+    assert "preset: unknown preset; use one of node-out-of-cpu" in html
     assert "__all__" not in html
