@@ -14,7 +14,7 @@ TOPIC = "service-networking"
 WITH_RUNS = {
     "service-what-is", "service-pod-association", "service-types", "service-endpoint-kubeproxy-relationship",
     "headless-service", "service-session-affinity", "service-for-external-backend", "service-troubleshooting",
-    "k8s-load-balancing", "external-traffic-entry",
+    "k8s-load-balancing", "external-traffic-entry", "ingress-controller-mechanism",
 }
 
 
