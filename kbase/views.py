@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from kbase.bilingual import aligned_sections
 from kbase.context_processors import language_links
 from kbase.models import Question, Topic, is_zh
+from kbase.page_cache import anonymous_page_cache
 from kbase.search import snippet
 from kbase.tags import tag_label
 from quiz.models import Card, Rating
@@ -33,6 +34,7 @@ def healthz(request):
 
 
 @require_safe
+@anonymous_page_cache
 def home(request):
     topics = Topic.objects.annotate(
         question_count=Count("questions", filter=Q(questions__is_published=True))
@@ -41,6 +43,7 @@ def home(request):
 
 
 @require_safe
+@anonymous_page_cache
 def topic(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     questions = list(Question.objects.published().for_topic(topic).listing())
@@ -58,6 +61,7 @@ def _picked_choice(raw, choices):
 
 
 @require_safe
+@anonymous_page_cache
 def question(request, slug):
     question = get_object_or_404(Question.objects.published(), slug=slug)
     choices = list(question.choices.all())
@@ -98,6 +102,7 @@ def self_check(request, slug):
 
 
 @require_safe
+@anonymous_page_cache
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
     answer = "answer_zh" if is_zh() else "answer_en"
@@ -110,6 +115,7 @@ def search(request):
 
 
 @require_safe
+@anonymous_page_cache
 def tag(request, tag):
     questions = Question.objects.published().listing().with_tag(tag)
     if not questions:

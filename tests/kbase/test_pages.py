@@ -73,24 +73,24 @@ def test_unpublished_question_is_404(client, content):
 
 
 def test_list_pages_have_fixed_query_counts(client, content, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        client.get("/en/")
-    with django_assert_num_queries(2):
-        client.get("/en/topics/docker/")
-    with django_assert_num_queries(1):
-        client.get("/en/search/?q=probe")
-    with django_assert_num_queries(5):
-        client.get("/en/questions/docker-vs-vm/")
+    # Each count includes the content-version read that keys the anonymous page cache (kbase/page_cache.py);
+    # a second request for the same page is served from the cache with that one query.
+    for path, queries in [("/en/", 2), ("/en/topics/docker/", 3), ("/en/search/?q=probe", 2),
+                          ("/en/questions/docker-vs-vm/", 6)]:
+        with django_assert_num_queries(queries):
+            client.get(path)
+        with django_assert_num_queries(1):
+            assert client.get(path).status_code == 200
 
 
 def test_query_counts_do_not_grow_with_more_questions(client, content, django_assert_num_queries):
     for i in range(20):
         make_question(f"extra-{i}", topic=content[0], number=100 + i, tags=["x", "y"])
-    with django_assert_num_queries(1):
-        client.get("/en/")
     with django_assert_num_queries(2):
+        client.get("/en/")
+    with django_assert_num_queries(3):
         client.get("/en/topics/docker/")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         client.get("/en/search/?q=extra")
 
 
