@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseServerError, JsonResponse
@@ -17,6 +18,7 @@ from kbase.tags import tag_label
 from quiz.models import Card, Rating
 
 SEARCH_LIMIT = 50
+TOPIC_PAGE_SIZE = 40
 
 
 @require_safe
@@ -46,9 +48,13 @@ def home(request):
 @anonymous_page_cache
 def topic(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    questions = list(Question.objects.published().for_topic(topic).listing())
+    page = Paginator(Question.objects.published().for_topic(topic).listing(), TOPIC_PAGE_SIZE).get_page(
+        request.GET.get("page")  # a missing, non-numeric or out-of-range page gives the first or last page
+    )
     in_deck = Card.objects.for_user(request.user).filter(question__topic=topic).count() if request.user.is_authenticated else 0
-    return render(request, "kbase/topic.html", {"topic": topic, "questions": questions, "in_deck": in_deck})
+    return render(request, "kbase/topic.html", {
+        "topic": topic, "questions": page.object_list, "page": page, "in_deck": in_deck,
+    })
 
 
 def _picked_choice(raw, choices):
