@@ -38,9 +38,9 @@ def _cacheable_request(request):
     return not request.user.is_authenticated
 
 
-def _key(request):
+def _key(request, versioned):
     raw = "|".join([
-        str(content_version()), get_language() or "", request.get_full_path(), "htmx" if request.htmx else "",
+        str(content_version()) if versioned else "-", get_language() or "", request.get_full_path(), "htmx" if request.htmx else "",
     ])
     return "kbase-page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
 
@@ -66,14 +66,21 @@ def _filled(request, html):
     return html
 
 
-def anonymous_page_cache(view):
-    """Serve `view`'s 200 HTML responses to anonymous visitors from the cache (see the module docstring)."""
+def anonymous_page_cache(view=None, *, when=None, versioned=True):
+    """Serve `view`'s 200 HTML responses to anonymous visitors from the cache (see the module docstring).
+
+    `when(request)`, if given, must also be true: simulator pages cache only their parameterless and preset
+    forms, so arbitrary parameters cannot fill the cache. `versioned=False` leaves the content version out of
+    the key, for pages that show no knowledge-base content (the simulators: then no query at all).
+    """
+    if view is None:
+        return functools.partial(anonymous_page_cache, when=when, versioned=versioned)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _cacheable_request(request):
+        if not _cacheable_request(request) or (when is not None and not when(request)):
             return view(request, *args, **kwargs)
-        key = _key(request)
+        key = _key(request, versioned)
         stored = cache.get(key)
         if stored is not None:
             content_type, html = stored

@@ -108,3 +108,23 @@ def test_a_signed_in_learner_sees_their_own_menu_and_messages(client, question):
     assert "Saved. This card is in your deck" in html
     client.logout()
     assert "Saved. This card is in your deck" not in client.get("/en/questions/liveness-probe/").content.decode()
+
+
+def test_simulator_pages_cache_only_their_default_and_preset_forms(client, django_assert_num_queries):
+    from django.core.cache import cache
+
+    first = client.get("/en/sim/rolling-update/")
+    with django_assert_num_queries(0):  # from the cache, with no content version (no content on it)
+        second = client.get("/en/sim/rolling-update/")
+    # CSRF tokens and CSP nonces differ per response, and only they do; each nonce is the one in its header
+    fresh = re.compile(r'\b[A-Za-z0-9]{64}\b|nonce="[^"]+"')
+    assert fresh.sub("", second.content.decode()) == fresh.sub("", first.content.decode())
+    for response in (first, second):
+        nonce = re.search(r'nonce="([^"]+)"', response.content.decode()).group(1)
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+    assert re.search(r'nonce="([^"]+)"', first.content.decode()).group(1) != \
+        re.search(r'nonce="([^"]+)"', second.content.decode()).group(1)
+    assert second["Vary"].count("HX-Request") == 1
+    cache.clear()
+    client.get("/en/sim/rolling-update/?replicas=7")
+    assert not any(key for key in cache._cache if "kbase-page:" in key)  # arbitrary parameters are not stored
