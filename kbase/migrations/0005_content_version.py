@@ -1,6 +1,11 @@
 from django.db import migrations, models
 
 
+def create_row(apps, schema_editor):
+    # The one row exists from the start, so concurrent first bumps both increment it.
+    apps.get_model("kbase", "ContentVersion").objects.get_or_create(pk=1)
+
+
 class Migration(migrations.Migration):
     dependencies = [("kbase", "0004_content_editor_group")]
 
@@ -12,4 +17,5 @@ class Migration(migrations.Migration):
                 ("version", models.PositiveBigIntegerField(default=0)),
             ],
         ),
+        migrations.RunPython(create_row, migrations.RunPython.noop),
     ]
