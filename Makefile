@@ -12,7 +12,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
 	  if command -v pyenv >/dev/null 2>&1; then for v in $$(pyenv versions --bare 2>/dev/null | sort -rV); do \
 	    p="$$(pyenv root)/versions/$$v/bin/python3"; [ -x "$$p" ] && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit 0; }; done; fi)
 
-.PHONY: help venv run serve test test-fast lint check-deploy messages bench clean browser-deps
+.PHONY: help venv run serve test test-fast lint check-deploy messages bench bench-all clean browser-deps
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/\1\t\2/' | \
@@ -65,7 +65,10 @@ messages: venv ## regenerate and compile the Chinese catalogue (rewrites every l
 	DJANGO_DEBUG=1 $(VPY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --no-obsolete
 	DJANGO_DEBUG=1 $(VPY) manage.py compilemessages --ignore=.venv
 
-bench: venv ## run the benchmarks in bench/
+bench: venv ## one table: req/s, p50/p99 and ratio to /healthz for every page and API (needs wrk)
+	$(VPY) bench/bench_table.py
+
+bench-all: venv ## every benchmark script in bench/ (engines, editorial, quiz, review, pages, the table)
 	@for f in bench/bench_*.py; do echo "== $$f"; $(VPY) $$f || exit 1; done
 
 clean: ## remove .venv, collected static files and caches

@@ -1,7 +1,9 @@
 import reversion
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Least, Length, Replace
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,55 @@ from django.utils.translation import gettext_lazy as _
 
 def is_zh(language=None):
     return (language or get_language() or "en").lower().startswith("zh")
+
+
+class ContentQuerySet(models.QuerySet):
+    """Bulk writes (which send no save signals) bump the content version, so cached pages go stale at once."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        bump_content_version()
+        return rows
+
+    def bulk_create(self, *args, **kwargs):
+        objs = super().bulk_create(*args, **kwargs)
+        bump_content_version()
+        return objs
+
+    def bulk_update(self, *args, **kwargs):
+        rows = super().bulk_update(*args, **kwargs)
+        bump_content_version()
+        return rows
+
+    def delete(self):
+        result = super().delete()
+        bump_content_version()
+        return result
+
+
+class ContentVersion(models.Model):
+    """One row whose counter every content write bumps: the key of every cached knowledge-base page.
+
+    In the database (not the per-worker cache) so every worker and app server sees an edit on its next request.
+    """
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"content version {self.version}"
+
+
+def bump_content_version():
+    if not ContentVersion.objects.filter(pk=1).update(version=F("version") + 1):
+        ContentVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+def content_version():
+    """The current content version (0 before any write): one primary-key read."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {ContentVersion._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 class Topic(models.Model):
@@ -26,6 +77,8 @@ class Topic(models.Model):
         verbose_name_plural = _("topics")
         permissions = [("restore_topic", _("Can restore earlier revisions of topics"))]
 
+    objects = ContentQuerySet.as_manager()
+
     def __str__(self):
         return self.slug
 
@@ -37,7 +90,7 @@ class Topic(models.Model):
         return reverse("kbase:topic", args=[self.slug])
 
 
-class QuestionQuerySet(models.QuerySet):
+class QuestionQuerySet(ContentQuerySet):
     def published(self):
         return self.filter(is_published=True).select_related("topic")
 
@@ -183,6 +236,8 @@ class Question(models.Model):
 
 
 class Choice(models.Model):
+    objects = ContentQuerySet.as_manager()
+
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     position = models.PositiveSmallIntegerField()
     text_en = models.TextField(_("text (English)"))
@@ -206,3 +261,11 @@ class Choice(models.Model):
 reversion.register(Topic)
 reversion.register(Choice)
 reversion.register(Question, follow=["choices"])
+
+
+@receiver([post_save, post_delete], sender=Topic)
+@receiver([post_save, post_delete], sender=Question)
+@receiver([post_save, post_delete], sender=Choice)
+def _content_changed(sender, **kwargs):
+    """Admin saves, imports and revision restores (reversion saves with raw=True) all pass here."""
+    bump_content_version()

@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseServerError, JsonResponse
@@ -11,11 +12,13 @@ from django.views.decorators.http import require_POST, require_safe
 from kbase.bilingual import aligned_sections
 from kbase.context_processors import language_links
 from kbase.models import Question, Topic, is_zh
+from kbase.page_cache import anonymous_page_cache
 from kbase.search import snippet
 from kbase.tags import tag_label
 from quiz.models import Card, Rating
 
 SEARCH_LIMIT = 50
+TOPIC_PAGE_SIZE = 40
 
 
 @require_safe
@@ -33,6 +36,7 @@ def healthz(request):
 
 
 @require_safe
+@anonymous_page_cache
 def home(request):
     topics = Topic.objects.annotate(
         question_count=Count("questions", filter=Q(questions__is_published=True))
@@ -41,11 +45,16 @@ def home(request):
 
 
 @require_safe
+@anonymous_page_cache
 def topic(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    questions = list(Question.objects.published().for_topic(topic).listing())
+    page = Paginator(Question.objects.published().for_topic(topic).listing(), TOPIC_PAGE_SIZE).get_page(
+        request.GET.get("page")  # a missing, non-numeric or out-of-range page gives the first or last page
+    )
     in_deck = Card.objects.for_user(request.user).filter(question__topic=topic).count() if request.user.is_authenticated else 0
-    return render(request, "kbase/topic.html", {"topic": topic, "questions": questions, "in_deck": in_deck})
+    return render(request, "kbase/topic.html", {
+        "topic": topic, "questions": page.object_list, "page": page, "in_deck": in_deck,
+    })
 
 
 def _picked_choice(raw, choices):
@@ -58,6 +67,7 @@ def _picked_choice(raw, choices):
 
 
 @require_safe
+@anonymous_page_cache
 def question(request, slug):
     question = get_object_or_404(Question.objects.published(), slug=slug)
     choices = list(question.choices.all())
@@ -98,6 +108,7 @@ def self_check(request, slug):
 
 
 @require_safe
+@anonymous_page_cache
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
     answer = "answer_zh" if is_zh() else "answer_en"
@@ -110,6 +121,7 @@ def search(request):
 
 
 @require_safe
+@anonymous_page_cache
 def tag(request, tag):
     questions = Question.objects.published().listing().with_tag(tag)
     if not questions:

@@ -73,24 +73,24 @@ def test_unpublished_question_is_404(client, content):
 
 
 def test_list_pages_have_fixed_query_counts(client, content, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        client.get("/en/")
-    with django_assert_num_queries(2):
-        client.get("/en/topics/docker/")
-    with django_assert_num_queries(1):
-        client.get("/en/search/?q=probe")
-    with django_assert_num_queries(5):
-        client.get("/en/questions/docker-vs-vm/")
+    # Each count includes the content-version read that keys the anonymous page cache (kbase/page_cache.py);
+    # a second request for the same page is served from the cache with that one query.
+    for path, queries in [("/en/", 2), ("/en/topics/docker/", 4), ("/en/search/?q=probe", 2),
+                          ("/en/questions/docker-vs-vm/", 6)]:
+        with django_assert_num_queries(queries):
+            client.get(path)
+        with django_assert_num_queries(1):
+            assert client.get(path).status_code == 200
 
 
 def test_query_counts_do_not_grow_with_more_questions(client, content, django_assert_num_queries):
     for i in range(20):
         make_question(f"extra-{i}", topic=content[0], number=100 + i, tags=["x", "y"])
-    with django_assert_num_queries(1):
-        client.get("/en/")
     with django_assert_num_queries(2):
+        client.get("/en/")
+    with django_assert_num_queries(4):
         client.get("/en/topics/docker/")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         client.get("/en/search/?q=extra")
 
 
@@ -163,3 +163,21 @@ def test_topic_page_offers_signed_in_users_to_add_the_topic_to_their_deck(client
     response = client.post("/en/deck/add/", {"topic": "docker"})
     assert response.status_code == 302
     assert client.get("/en/review/").status_code == 200
+
+
+def test_a_long_topic_is_paginated_with_a_fixed_query_count(client, content, django_assert_num_queries):
+    from kbase.views import TOPIC_PAGE_SIZE
+
+    for i in range(TOPIC_PAGE_SIZE + 5):
+        make_question(f"extra-{i}", topic=content[0], number=200 + i, question_en=f"Extra question {i}?")
+    with django_assert_num_queries(4):  # content version, topic, count, page of questions
+        first = client.get("/en/topics/docker/").content.decode()
+    assert first.count("Extra question ") == TOPIC_PAGE_SIZE - 2  # after the topic's two earlier questions
+    assert "Page 1 of 2" in first and 'href="?page=2"' in first
+    assert "Extra question 44?" not in first
+    with django_assert_num_queries(4):
+        second = client.get("/en/topics/docker/?page=2").content.decode()
+    assert "Extra question 44?" in second and 'href="?page=1"' in second
+    assert "第 2 页，共 2 页" in client.get("/zh-hans/topics/docker/?page=2").content.decode()
+    for bad in ["0", "-1", "abc", "99999999999999999999", "%00"]:
+        assert client.get(f"/en/topics/docker/?page={bad}").status_code == 200

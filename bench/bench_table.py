@@ -1,0 +1,196 @@
+"""One table for the whole site: req/s, p50/p99 and the ratio to /healthz in the same run (`make bench`).
+
+gunicorn with production settings (2 sync workers, DJANGO_SECURE_SSL_REDIRECT=0 on loopback, a throwaway
+SQLite database with the content loaded) driven by wrk (`apt-get install wrk`), 2 threads and CONNECTIONS
+connections for SECONDS per row. /healthz is measured first and last; ratios are to the mean of the two, so
+a change in machine load during the run shows as a gap between them. Every row is checked for status 200
+(wrk counts redirects and errors as answers) before it is timed, and wrk's non-2xx count is printed.
+
+Signed-in rows use a session made for a learner with every question in the deck; POSTs send a CSRF
+cookie and the same secret in X-CSRFToken, as htmx does. Set BENCH_SECONDS / BENCH_CONNECTIONS to change
+the run; set DATABASE_URL to run it on PostgreSQL.
+
+Run: .venv/bin/python bench/bench_table.py
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _server import gunicorn
+
+from sim.engine import etcd, pod, rolling, scheduler, service
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+CSRF_SECRET = "b" * 32
+
+SETUP = """
+import json
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from kbase.models import Topic
+from quiz.models import Mix
+from quiz.quizzes import QuizSpec
+from quiz.services import attempt_start, deck_add_all
+
+user = get_user_model().objects.create_user("bench", password="bench-password-1")
+deck_add_all(user=user)
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+spec = QuizSpec(topics=tuple(Topic.objects.all()), count=10, difficulty_min=1, difficulty_max=3, mix=Mix.CHOICES)
+attempt = attempt_start(user=user, spec=spec, time_limit_minutes=120)
+item = attempt.items.order_by("position").first()
+print("BENCH-SETUP " + json.dumps({"session": session.session_key, "attempt": attempt.pk,
+                                  "position": item.position, "value": item.options[0]["value"]}))
+"""
+
+
+def sim_query(engine, raw):
+    return urlencode(engine.parse_params(raw).to_query())
+
+
+def sim_rows():
+    etcd_worst = {"members": 9, "learners": 3, "heartbeat_ms": 10, "election_ms": 100, "write_rate": 40,
+                  "duration_ms": 120_000,
+                  "events": "stop:leader@20000,partition:leader@40000,heal@60000,restart:all@80000"}
+    pod_worst = {"horizon_seconds": 7200, "liveness": True, "liveness_period": 1,
+                 "liveness_failure_threshold": 10000, "hang_at_seconds": 10}
+    endpoints = ",".join(f"node-{'abcdefghij'[i % 10]}:ready" for i in range(50))
+    cases = [
+        ("rolling-update", rolling, {}, {"replicas": 10_000, "max_surge": "1", "max_unavailable": "0"}),
+        ("etcd", etcd, {}, etcd_worst),
+        ("pod-lifecycle", pod, {}, pod_worst),
+        ("service", service, {}, {"endpoints": endpoints, "requests": 100_000, "mode": "ipvs", "clients": 50}),
+        ("scheduler", scheduler, {}, None),
+    ]
+    rows = []
+    for kind, engine, small, large in cases:
+        rows.append((f"sim page {kind}", f"/en/sim/{kind}/", "get"))
+        rows.append((f"sim API {kind} (defaults)", f"/api/sim/{kind}?{sim_query(engine, small)}", "get"))
+        if large is not None:
+            rows.append((f"sim API {kind} (largest)", f"/api/sim/{kind}?{sim_query(engine, large)}", "get"))
+    return rows
+
+
+def setup(env):
+    done = subprocess.run([sys.executable, "manage.py", "shell", "-c", SETUP], env=env, capture_output=True,
+                          text=True, cwd=Path(__file__).resolve().parent.parent)
+    if done.returncode:
+        sys.exit(f"bench setup failed:\n{done.stderr}")
+    out = done.stdout
+    setup.data = json.loads(out.split("BENCH-SETUP ", 1)[1])
+
+
+LUA_POST = """wrk.method = "POST"
+wrk.body = {body}
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+"""
+
+
+def headers_for(mode, data):
+    if mode == "get":
+        return {}
+    cookie = f"sessionid={data['session']}; csrftoken={CSRF_SECRET}"
+    headers = {"Cookie": cookie}
+    if mode.startswith("post"):
+        headers.update({"X-CSRFToken": CSRF_SECRET, "HX-Request": "true"})
+    return headers
+
+
+def check(base, path, mode, body, headers):
+    request = urllib.request.Request(base + path, data=body.encode() if body else None, headers=headers,
+                                     method="POST" if body else "GET")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        if response.status != 200 or response.url != base + path:
+            raise RuntimeError(f"{path}: status {response.status} at {response.url}")
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(base, path, headers, body, tmp):
+    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s"]
+    for name, value in headers.items():
+        cmd += ["-H", f"{name}: {value}"]
+    if body:
+        script = Path(tmp) / "post.lua"
+        script.write_text(LUA_POST.format(body=json.dumps(body)))
+        cmd += ["-s", str(script)]
+    out = subprocess.run([*cmd, base + path], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def percentile(p):
+        value, unit = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * UNITS[unit]
+
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return rate, percentile(50), percentile(99), int(bad.group(1)) if bad else 0, errors.group(1) if errors else ""
+
+
+def main():
+    if not shutil.which("wrk"):
+        sys.exit("bench_table needs wrk: apt-get install wrk")
+    zh = quote("探针")
+    anonymous = [
+        ("home", "/en/", "get"),
+        ("topic", "/en/topics/workloads/", "get"),
+        ("question with 4 runs (pod)", "/en/questions/pod-restart-policy/", "get"),
+        ("question with runs (zh)", "/zh-hans/questions/pod-restart-policy/", "get"),
+        ("question side by side", "/en/questions/pod-restart-policy/?both=1", "get"),
+        ("search en 'rolling'", "/en/search/?q=rolling", "get"),
+        ("search zh '探针'", f"/zh-hans/search/?q={zh}", "get"),
+    ]
+    signed_in = [
+        ("signed in: home", "/en/", "auth"),
+        ("signed in: question with runs", "/en/questions/pod-restart-policy/", "auth"),
+        ("signed in: search en", "/en/search/?q=rolling", "auth"),
+        ("signed in: review page", "/en/review/", "auth"),
+        ("signed in: dashboard", "/en/dashboard/", "auth"),
+    ]
+    with tempfile.TemporaryDirectory() as tmp, gunicorn(workers=2, setup=setup) as (base, _env):
+        data = setup.data
+        posts = [
+            ("rating from a question page (htmx)", "/en/questions/pod-restart-policy/rate/", "post",
+             "rating=3"),
+            ("timed quiz answer (htmx)", f"/en/quiz/attempts/{data['attempt']}/answer/", "post",
+             urlencode({"position": data["position"], "value": data["value"]})),
+        ]
+        rows = [("/healthz (first)", "/healthz", "get", "")]
+        rows += [(*row, "") for row in anonymous + signed_in + sim_rows()] + posts
+        rows.append(("/healthz (last)", "/healthz", "get", ""))
+        load = os.getloadavg()
+        print(f"gunicorn 2 sync workers, wrk -t2 -c{CONNECTIONS} -d{SECONDS}s, "
+              f"{os.environ.get('DATABASE_URL', '').split(':')[0] or 'sqlite'}, "
+              f"load average before {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, {os.cpu_count()} CPUs")
+        results = []
+        for label, path, mode, body in rows:
+            headers = headers_for(mode, data)
+            check(base, path, mode, body, headers)
+            results.append((label, path, *wrk(base, path, headers, body, tmp)))
+        floor = (results[0][2] + results[-1][2]) / 2
+        print(f"{'row':42} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'non-2xx':>8}")
+        for label, _path, rate, p50, p99, bad, errors in results:
+            print(f"{label:42} {rate:8.0f} {p50:8.2f} {p99:8.2f} {rate / floor:6.2f} {bad:8d}"
+                  + (f"  socket errors: {errors}" if errors else ""))
+        load = os.getloadavg()
+        print(f"load average after {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; ratios are to the mean /healthz "
+              f"({floor:.0f} req/s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""The anonymous page cache (kbase/page_cache.py): fresh tokens per response, invalidation by content version."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.http import HttpResponse
+from django.middleware.csp import ContentSecurityPolicyMiddleware
+from django.template import RequestContext, Template
+from django.test import Client, RequestFactory
+from django.utils.csp import LazyNonce
+
+from kbase.models import Question, content_version
+from kbase.page_cache import anonymous_page_cache
+from tests.kbase.helpers import make_question, make_topic
+
+pytestmark = pytest.mark.django_db
+TOKEN = re.compile(r'"X-CSRFToken": "([A-Za-z0-9]{64})"')
+
+
+@pytest.fixture
+def question():
+    topic = make_topic("probes", name_en="Health probes", name_zh="健康探针")
+    return make_question("liveness-probe", topic=topic, number=60, question_en="What does a liveness probe do?",
+                         question_zh="存活探针有什么作用？", answer_en="It restarts a stuck container.",
+                         answer_zh="重启卡死的容器。")
+
+
+def test_each_cached_response_carries_its_own_csrf_token_and_a_post_with_it_passes(question):
+    tokens = []
+    for _ in range(3):
+        browser = Client(enforce_csrf_checks=True)
+        response = browser.get("/en/questions/liveness-probe/")
+        token = TOKEN.search(response.content.decode()).group(1)
+        tokens.append(token)
+        checked = browser.post("/en/questions/liveness-probe/check/", {"choice": "1"}, headers={"X-CSRFToken": token})
+        assert checked.status_code == 302  # not 403: the token matches the cookie set with this response
+    assert len(set(tokens)) == 3
+
+
+def test_a_cached_page_fills_in_the_responses_own_csp_nonce():
+    template = Template('<script nonce="{{ csp_nonce }}" src="/x.js"></script>')
+    view = anonymous_page_cache(lambda request: HttpResponse(template.render(RequestContext(request))))
+    middleware = ContentSecurityPolicyMiddleware(lambda request: None)
+    seen = []
+    for _ in range(3):
+        request = RequestFactory().get("/en/nonce-test/")
+        request.user, request.htmx = type("Anon", (), {"is_authenticated": False})(), False
+        request._csp_nonce = LazyNonce()
+        response = middleware.process_response(request, view(request))
+        nonce = re.search(r'nonce="([^"]+)"', response.content.decode()).group(1)
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+        seen.append(nonce)
+    assert len(set(seen)) == 3
+
+
+def test_an_edit_shows_on_the_next_request(client, question):
+    assert "What does a liveness probe do?" in client.get("/en/questions/liveness-probe/").content.decode()
+    question.question_en = "What does a liveness probe check?"
+    question.save()  # what the admin's save does
+    assert "What does a liveness probe check?" in client.get("/en/questions/liveness-probe/").content.decode()
+
+
+def test_a_bulk_update_bumps_the_version_and_unpublishing_shows_at_once(client, question):
+    assert client.get("/en/topics/probes/").status_code == 200
+    before = content_version()
+    Question.objects.filter(pk=question.pk).update(is_published=False)  # the admin's unpublish action
+    assert content_version() > before
+    assert client.get("/en/questions/liveness-probe/").status_code == 404
+    assert "liveness-probe" not in client.get("/en/topics/probes/").content.decode()
+
+
+def test_a_revision_restore_shows_at_once(client, question):
+    from reversion.models import Version
+
+    from kbase.services import _revision, question_restore
+
+    with _revision("first"):
+        question.save()
+    with _revision("second"):
+        question.question_en = "A newer wording?"
+        question.save()
+    assert "A newer wording?" in client.get("/en/questions/liveness-probe/").content.decode()
+    admin = get_user_model().objects.create_superuser("boss", "boss@example.com", "pw")
+    first = Version.objects.get_for_object(question).order_by("pk").first()
+    question_restore(question=question, version=first, user=admin)
+    assert "What does a liveness probe do?" in client.get("/en/questions/liveness-probe/").content.decode()
+
+
+def test_both_languages_and_the_side_by_side_view_are_cached_apart(client, question):
+    for _ in range(2):
+        en = client.get("/en/questions/liveness-probe/").content.decode()
+        zh = client.get("/zh-hans/questions/liveness-probe/").content.decode()
+        both = client.get("/en/questions/liveness-probe/?both=1").content.decode()
+        assert "It restarts a stuck container." in en and "重启卡死的容器。" not in en
+        assert "重启卡死的容器。" in zh and "It restarts a stuck container." not in zh
+        assert "重启卡死的容器。" in both and "It restarts a stuck container." in both
+
+
+def test_a_signed_in_learner_sees_their_own_menu_and_messages(client, question):
+    anonymous = client.get("/en/questions/liveness-probe/").content.decode()  # fills the cache
+    assert "Log out" not in anonymous
+    learner = get_user_model().objects.create_user("ada", password="pw")
+    client.force_login(learner)
+    response = client.post("/en/questions/liveness-probe/rate/", {"rating": "3"}, follow=True)
+    html = response.content.decode()
+    assert "Log out" in html
+    assert "Saved. This card is in your deck" in html
+    client.logout()
+    assert "Saved. This card is in your deck" not in client.get("/en/questions/liveness-probe/").content.decode()
+
+
+def test_simulator_pages_cache_only_their_default_and_preset_forms(client, django_assert_num_queries):
+    from django.core.cache import cache
+
+    first = client.get("/en/sim/rolling-update/")
+    with django_assert_num_queries(0):  # from the cache, with no content version (no content on it)
+        second = client.get("/en/sim/rolling-update/")
+    # CSRF tokens and CSP nonces differ per response, and only they do; each nonce is the one in its header
+    fresh = re.compile(r'\b[A-Za-z0-9]{64}\b|nonce="[^"]+"')
+    assert fresh.sub("", second.content.decode()) == fresh.sub("", first.content.decode())
+    for response in (first, second):
+        nonce = re.search(r'nonce="([^"]+)"', response.content.decode()).group(1)
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+    assert re.search(r'nonce="([^"]+)"', first.content.decode()).group(1) != \
+        re.search(r'nonce="([^"]+)"', second.content.decode()).group(1)
+    assert second["Vary"].count("HX-Request") == 1
+    cache.clear()
+    client.get("/en/sim/rolling-update/?replicas=7")
+    assert not any(key for key in cache._cache if "kbase-page:" in key)  # arbitrary parameters are not stored
