@@ -192,6 +192,8 @@ class ReviewLog(models.Model):
         # Covering index: today's counts, the heatmap and true retention read it without touching rows.
         indexes = [
             models.Index(fields=["user", "day", "state_before", "rating", "card"], name="reviewlog_user_day_cover"),
+            # True retention per card in card order: the dashboard's per-card counts read it without a sort.
+            models.Index(fields=["user", "state_before", "card", "day", "rating"], name="reviewlog_user_state_card"),
         ]
 
     def __str__(self):
