@@ -3,13 +3,16 @@
 1. Server time of the review page (and, for information, an htmx rating) for a learner with 5,000
    cards and 100,000 review logs, among other learners with 100,000 more logs. Measured in-process
    through Django's full request handler. Target: median under 20 ms.
-   The dashboard, without and with an interview date, both as learners meet it (charts cached for
-   the review day) and cold (cache cleared before every request, as after a review). Target: cached
-   median under 60 ms. CPU time of the process is printed beside wall time: on a shared machine the
-   wall time mostly measures the other processes.
+   The dashboard, without and with an interview date, both warm (charts cached for the review day)
+   and cold (cache cleared before every request, as the first view after a review). Median and p95
+   of wall and CPU time. Targets: warm and cold medians under 60 ms (issue 17), and under 30 ms
+   (issue 19). CPU time of the process is printed beside wall time: on a shared machine the wall
+   time mostly measures the other processes, so the targets are checked on CPU time; the load
+   average is printed with the figures.
 2. Review submissions per second: 16 concurrent clients rating cards through htmx POSTs against a
-   real gunicorn (2 sync workers) on 127.0.0.1, bounded in count and time. Target: zero errors,
-   and exactly one review log per accepted submission.
+   real gunicorn (2 sync workers) on 127.0.0.1, bounded in count and time. Targets: zero errors,
+   exactly one review log per accepted submission (these decide the exit status), and at least
+   300 ratings/s (printed; it depends on the machine's load).
 
 Run: .venv/bin/python bench/bench_review.py [--pages-only]
 """
@@ -40,6 +43,8 @@ OTHER_LOGS = 10_000
 PAGE_RUNS = 200
 PAGE_TARGET_MS = 20.0
 DASHBOARD_TARGET_MS = 60.0
+DASHBOARD_STRETCH_MS = 30.0
+RATINGS_TARGET = 300
 
 CLIENTS = 16
 REVIEWS_PER_CLIENT = 100
@@ -164,7 +169,7 @@ def bench_dashboard(client, heavy, now):
         Preferences.objects.filter(user=heavy).update(interview_date=interview)
         cache.clear()
         client.get("/en/dashboard/")
-        for mode, before in (("cached", None), ("cold", cache.clear)):
+        for mode, before in (("warm", None), ("cold", cache.clear)):
             cpu = []
             wall = time_requests(client, "get", "/en/dashboard/", 30, before=before, cpu=cpu)
             results[f"{label} ({mode})"] = (wall, cpu)
@@ -203,16 +208,18 @@ def bench_pages(heavy):
               f"   ({len(durations)} runs)")
     for name, (wall, cpu) in dashboards.items():
         print(f"  {name:36s} median {statistics.median(wall):6.2f} ms   p95 {percentile(wall, 0.95):6.2f} ms"
-              f"   CPU median {statistics.median(cpu):6.2f} ms   ({len(wall)} runs)")
+              f"   CPU median {statistics.median(cpu):6.2f} ms   p95 {percentile(cpu, 0.95):6.2f} ms   ({len(wall)} runs)")
     median = statistics.median(review)
     verdict = "MET" if median < PAGE_TARGET_MS else "NOT MET"
     print(f"Target: review page under {PAGE_TARGET_MS:.0f} ms server time -> {verdict} (median {median:.2f} ms)")
     dashboard_ok = True
-    for name in ("dashboard (cached)", "dashboard + interview date (cached)"):
-        value = statistics.median(dashboards[name][0])
+    for name, (wall, cpu) in dashboards.items():
+        value = statistics.median(cpu)
         ok = value < DASHBOARD_TARGET_MS
         dashboard_ok &= ok
-        print(f"Target: {name} under {DASHBOARD_TARGET_MS:.0f} ms -> {'MET' if ok else 'NOT MET'} (median {value:.2f} ms)")
+        stretch = "MET" if value < DASHBOARD_STRETCH_MS else "NOT MET"
+        print(f"Target: {name} under {DASHBOARD_TARGET_MS:.0f} ms -> {'MET' if ok else 'NOT MET'}; "
+              f"under {DASHBOARD_STRETCH_MS:.0f} ms -> {stretch} (CPU median {value:.2f} ms, wall {statistics.median(wall):.2f} ms)")
     return median < PAGE_TARGET_MS and dashboard_ok
 
 
@@ -314,6 +321,9 @@ def bench_throughput(env):
         print(f"  (stopped by the {THROUGHPUT_SECONDS} s time bound before every client finished)")
     ok = not results["errors"] and recorded == accepted
     print(f"Target: zero errors, every submission recorded once -> {'MET' if ok else 'NOT MET'}")
+    rate = accepted / elapsed
+    print(f"Target: at least {RATINGS_TARGET} ratings/s -> {'MET' if rate >= RATINGS_TARGET else 'NOT MET'} "
+          f"({rate:.0f}/s; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end, {os.cpu_count()} CPUs)")
     return ok
 
 
@@ -329,7 +339,8 @@ def main():
         now = datetime.now(UTC)
         started = time.perf_counter()
         heavy = build_data(now)
-        print(f"Built the data set in {time.perf_counter() - started:.1f} s")
+        print(f"Built the data set in {time.perf_counter() - started:.1f} s; load average "
+              f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
         pages_ok = bench_pages(heavy)
         throughput_ok = True if "--pages-only" in sys.argv else bench_throughput(env)
     sys.exit(0 if pages_ok and throughput_ok else 1)

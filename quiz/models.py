@@ -96,8 +96,12 @@ class Preferences(models.Model):
 
 class CardQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The user's cards whose questions are still published (unpublished ones leave the queue)."""
-        return self.filter(user=user, question__is_published=True)
+        """The user's cards whose questions are still published (unpublished ones leave the queue).
+
+        `NOT IN (unpublished question ids)` rather than a join on the flag: the subquery reads the small
+        quiz_question_published index (usually no rows), where the join read every wide question row.
+        """
+        return self.filter(user=user).exclude(question_id__in=Question.objects.filter(is_published=False).values("pk"))
 
     def studying(self, today):
         """Cards that may be shown on review day `today`: not suspended and not buried past it."""
@@ -192,6 +196,8 @@ class ReviewLog(models.Model):
         # Covering index: today's counts, the heatmap and true retention read it without touching rows.
         indexes = [
             models.Index(fields=["user", "day", "state_before", "rating", "card"], name="reviewlog_user_day_cover"),
+            # True retention per card in card order: the dashboard's per-card counts read it without a sort.
+            models.Index(fields=["user", "state_before", "card", "day", "rating"], name="reviewlog_user_state_card"),
         ]
 
     def __str__(self):

@@ -158,7 +158,8 @@ def review_record(
         card.version += 1
         card.save()
         log.save()
-        _stats_changed(user)
+        # No stats-version bump here: the new log's id is part of the dashboard's cache key
+        # (`quiz.stats.latest_log_id`), which saves every rating a write to the preferences row.
     return ReviewResult(recorded=True, card=card, log=log)
 
 
@@ -203,7 +204,11 @@ def preferences_saved(*, user: AbstractBaseUser) -> int:
 
 
 def _stats_changed(user: AbstractBaseUser) -> None:
-    """Invalidate the learner's cached dashboard figures (their key holds this version)."""
+    """Invalidate the learner's cached dashboard figures (their key holds this version).
+
+    Every write that changes them calls this, except a rating: the dashboard key also holds the
+    learner's latest review log id, which a rating always raises (ids are never reused).
+    """
     Preferences.objects.filter(user=user).update(stats_version=F("stats_version") + 1)
 
 

@@ -15,7 +15,7 @@ from quiz import charts
 from quiz.days import day_start
 from quiz.models import Card, Preferences, Rating, ReviewLog, State
 from quiz.queue import INTERVIEW_MARGIN_DAYS, ReviewQueue, new_card_pace, review_queue
-from quiz.scheduling import retrievability, scheduler_for
+from quiz.scheduling import scheduler_for
 from quiz.services import interview_of
 
 # Short enough for the heatmap's 30-pixel label column in both languages.
@@ -67,35 +67,58 @@ class InterviewFigures:
         return None if self.recall is None else round(100 * self.recall)
 
 
+def question_topics() -> dict[int, int]:
+    """Question id -> topic id for every question, from the covering topic index (unordered: no wide rows)."""
+    return dict(Question.objects.values_list("pk", "topic_id").order_by())
+
+
+def deck_rows(*, user: AbstractBaseUser, topic_of: dict[int, int] | None = None) -> list[tuple]:
+    """(question, topic, state, stability, last review as text) of each of the user's published cards.
+
+    One query over the cards (the interview panel and the card-state counts share it); the topics
+    come from `topic_of` (`question_topics()`), never from the wide question rows. last_review comes as text parsed by fromisoformat: Django's per-row
+    datetime converter was 40% of the interview panel.
+    """
+    topic_of = question_topics() if topic_of is None else topic_of
+    rows = Card.objects.for_user(user).annotate(reviewed=Cast("last_review", CharField())).values_list(
+        "question_id", "state", "stability", "reviewed"
+    )
+    return [(question_id, topic_of[question_id], state, stability, reviewed) for question_id, state, stability, reviewed in rows]
+
+
 def interview_figures(
-    *, user: AbstractBaseUser, preferences: Preferences, today: date, new_done: int = 0
+    *, user: AbstractBaseUser, preferences: Preferences, today: date, new_done: int = 0, rows: list[tuple] | None = None
 ) -> InterviewFigures | None:
     """Recall predicted for the interview, per topic and overall; None without a date or once it has passed.
 
     The pace counts today's first reviews of new cards too, as the queue does, so it holds all day.
 
-    One query over the user's cards (topic, state, stability, last review) and one for the weakest
-    cards' questions; the retrievability sum runs in Python (about 2 ms for 5,000 cards).
+    One query over the user's cards (`deck_rows`, or `rows` if already read) and one for the weakest
+    cards' questions; the retrievability sum runs in Python over the tuples (about 3 ms for 5,000 cards).
     """
     interview = interview_of(preferences)
     if interview is None or interview.date < today:
         return None
     scheduler = scheduler_for(preferences.desired_retention, preferences.fsrs_parameters)
     target = preferences.desired_retention
-    # last_review as text parsed by fromisoformat: Django's per-row datetime converter was 40% of this panel.
-    rows = Card.objects.for_user(user).annotate(reviewed=Cast("last_review", CharField())).values_list(
-        "question_id", "question__topic_id", "stability", "reviewed"
-    )
+    rows = deck_rows(user=user) if rows is None else rows
+    # retrievability() inlined over the tuples: the same sum, in the same order, without a call per card.
+    # Naive UTC on both sides (SQLite's text has no offset): the same whole days, without tzinfo calls per card.
+    factor, decay, at = scheduler._FACTOR, scheduler._DECAY, interview.at.astimezone(UTC).replace(tzinfo=None)
+    parse = datetime.fromisoformat
     per_topic: dict[int, list] = {}
     recalls = []
-    for question_id, topic_id, stability, reviewed in rows:
-        counts = per_topic.setdefault(topic_id, [0, 0, 0, 0.0])
+    for question_id, topic_id, _state, stability, reviewed in rows:
+        counts = per_topic.get(topic_id)
+        if counts is None:
+            counts = per_topic[topic_id] = [0, 0, 0, 0.0]
         if reviewed is None or stability is None:
             counts[1] += 1
             continue
-        last_review = datetime.fromisoformat(reviewed)
-        last_review = last_review.replace(tzinfo=UTC) if last_review.tzinfo is None else last_review
-        recall = retrievability(scheduler, stability=stability, last_review=last_review, at=interview.at)
+        last_review = parse(reviewed)
+        if last_review.tzinfo is not None:
+            last_review = last_review.astimezone(UTC).replace(tzinfo=None)
+        recall = (1 + factor * max(0, (at - last_review).days) / stability) ** decay
         recalls.append((recall, question_id))
         counts[0] += 1
         counts[2] += recall < target
@@ -139,9 +162,17 @@ class DashboardFigures:
     interview: InterviewFigures | None = None
 
 
-def daily_review_counts(*, user: AbstractBaseUser) -> dict[date, int]:
-    """Reviews per review day, all time (one grouped scan of the user-and-day index)."""
-    return dict(ReviewLog.objects.filter(user=user).values_list("day").annotate(count=Count("pk")).order_by())
+def latest_log_id(*, user: AbstractBaseUser) -> int | None:
+    """The id of the user's latest review log (an index seek): part of the dashboard's cache key, so a rating shows at once."""
+    return ReviewLog.objects.filter(user=user).order_by("-pk").values_list("pk", flat=True).first()
+
+
+def daily_review_counts(*, user: AbstractBaseUser, since: date | None = None) -> dict[date, int]:
+    """Reviews per review day from `since` (all time if None): one grouped range scan of the user-and-day index."""
+    logs = ReviewLog.objects.filter(user=user)
+    if since is not None:
+        logs = logs.filter(day__gte=since)
+    return dict(logs.values_list("day").annotate(count=Count("*")).order_by())
 
 
 def streak(counts: dict[date, int], *, today: date) -> int:
@@ -165,21 +196,24 @@ def due_forecast(*, user: AbstractBaseUser, preferences: Preferences, today: dat
     return counts
 
 
-def retention_by_topic(*, user: AbstractBaseUser, since: date) -> list[tuple[str, int, int]]:
+def retention_by_topic(
+    *, user: AbstractBaseUser, since: date, topic_of: dict[int, int] | None = None
+) -> list[tuple[str, int, int]]:
     """True retention per topic: of the reviews of Review-state cards since `since`, how many were not Again.
 
     Three narrow queries joined here rather than one four-table join: the per-card counts come from
-    the covering log index, and card -> question -> topic from small indexes, never touching the
-    wide question rows (the single join was 5x slower at 100,000 logs).
+    the covering (user, state_before, card, day, rating) log index in card order (no sort), and
+    card -> question -> topic from covering indexes (unordered, so never touching the wide question
+    rows; the single join was 5x slower at 100,000 logs).
     """
     per_card = (
-        ReviewLog.objects.filter(user=user, day__gte=since, state_before=State.REVIEW)
+        ReviewLog.objects.filter(user=user, state_before=State.REVIEW, day__gte=since)
         .values_list("card_id")
-        .annotate(total=Count("pk"), passed=Count("pk", filter=Q(rating__gt=Rating.AGAIN)))
+        .annotate(total=Count("*"), passed=Count("pk", filter=Q(rating__gt=Rating.AGAIN)))
         .order_by()
     )
-    question_of = dict(Card.objects.filter(user=user).values_list("pk", "question_id"))
-    topic_of = dict(Question.objects.values_list("pk", "topic_id"))
+    question_of = dict(Card.objects.filter(user=user).values_list("pk", "question_id").order_by())
+    topic_of = question_topics() if topic_of is None else topic_of
     sums: dict[int, list[int]] = {}
     for card_id, total, passed in per_card:
         counts = sums.setdefault(topic_of[question_of[card_id]], [0, 0])
@@ -193,8 +227,14 @@ def retention_by_topic(*, user: AbstractBaseUser, since: date) -> list[tuple[str
     ]
 
 
-def cards_by_state(*, user: AbstractBaseUser) -> dict[int, int]:
-    counts = dict(Card.objects.for_user(user).values_list("state").annotate(count=Count("pk")).order_by())
+def cards_by_state(*, user: AbstractBaseUser, rows: list[tuple] | None = None) -> dict[int, int]:
+    """Cards per state: one grouped query, or counted from `deck_rows` when the dashboard has read them anyway."""
+    if rows is None:
+        counts = dict(Card.objects.for_user(user).values_list("state").annotate(count=Count("*")).order_by())
+    else:
+        counts = {}
+        for row in rows:
+            counts[row[2]] = counts.get(row[2], 0) + 1
     return {state: counts.get(state, 0) for state in State.values}
 
 
@@ -203,12 +243,19 @@ def dashboard_figures(
 ) -> DashboardFigures:
     queue = queue or review_queue(user=user, preferences=preferences, now=now, pick_card=False)
     today = queue.day.date
-    counts = daily_review_counts(user=user)
+    since = today - timedelta(days=HEATMAP_DAYS - 1)
+    # The heatmap's year is enough unless the streak runs back past it (then all days, once).
+    counts = daily_review_counts(user=user, since=since)
+    if streak(counts, today=today) >= (today - since).days:
+        counts = daily_review_counts(user=user)
     forecast = due_forecast(user=user, preferences=preferences, today=today)
     forecast_labels = [gettext("Today")] + [date_format(today + timedelta(days=offset), "n/j") for offset in range(1, FORECAST_DAYS)]
-    retention_rows = retention_by_topic(user=user, since=today - timedelta(days=HEATMAP_DAYS - 1))
+    topic_of = question_topics()
+    retention_rows = retention_by_topic(user=user, since=since, topic_of=topic_of)
     passed, total = sum(row[1] for row in retention_rows), sum(row[2] for row in retention_rows)
-    by_state = cards_by_state(user=user)
+    interview = interview_of(preferences)
+    rows = deck_rows(user=user, topic_of=topic_of) if interview is not None and interview.date >= today else None
+    by_state = cards_by_state(user=user, rows=rows)
     return DashboardFigures(
         queue=queue,
         streak=streak(counts, today=today),
@@ -224,7 +271,7 @@ def dashboard_figures(
         retention=charts.retention_chart(retention_rows),
         retention_overall=charts.retention_chart([(gettext("All topics"), passed, total)]).rows[0] if total else None,
         in_deck=sum(by_state.values()),
-        interview=interview_figures(user=user, preferences=preferences, today=today, new_done=queue.new_done),
+        interview=interview_figures(user=user, preferences=preferences, today=today, new_done=queue.new_done, rows=rows),
         states=charts.stacked_bar([
             (key, label, by_state[state]) for key, label, state in (
                 ("new", State.NEW.label, State.NEW),

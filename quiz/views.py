@@ -38,7 +38,7 @@ from quiz.services import (
     review_record,
     review_undo,
 )
-from quiz.stats import dashboard_figures
+from quiz.stats import dashboard_figures, latest_log_id
 from quiz.workload import workload_curve
 
 DASHBOARD_CACHE_SECONDS = 26 * 3600
@@ -194,10 +194,12 @@ def review_undo_view(request):
 @login_required
 @require_safe
 def dashboard(request):
-    """Today's live counts, and the charts cached per learner, review day and stats version (bumped by every write)."""
+    """Today's live counts, and the charts cached per learner, review day, stats version (bumped by every
+    write but a rating) and latest review log (changed by every rating)."""
     preferences = preferences_ensure(user=request.user)
     queue = review_queue(user=request.user, preferences=preferences, now=timezone.now(), pick_card=False)
-    key = f"dashboard:{request.user.pk}:{queue.day.date}:{preferences.stats_version}:{translation.get_language()}"
+    key = (f"dashboard:{request.user.pk}:{queue.day.date}:{preferences.stats_version}:"
+           f"{latest_log_id(user=request.user)}:{translation.get_language()}")
     with timezone.override(preferences.zone):
         cached = cache.get(key)
         if cached is None:

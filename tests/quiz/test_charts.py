@@ -81,3 +81,17 @@ def test_heatmap_leaves_room_for_a_month_label_in_the_last_column(month):
     last = max(chart.month_labels, key=lambda label: label.x)
     assert last.text == month[0]
     assert last.x + 11 * len(last.text) <= chart.width  # 11 px per character at the chart's font size
+
+
+def test_the_heatmap_cells_are_drawn_as_svg_rects_one_per_day():
+    today = date(2026, 5, 10)
+    chart = heatmap({today: 4, today - timedelta(days=7): 2}, today=today, month_name=names, weekday_name=names)
+
+    svg = str(chart.cells_svg)
+
+    assert svg.count("<rect ") == 365
+    last = chart.cells[-1]
+    assert svg.endswith(
+        f'<rect class="heat-4" x="{last.x}" y="{last.y}" width="11" height="11" rx="2"><title>2026-05-10: 4</title></rect>'
+    )
+    assert '<title>2026-05-03: 2</title>' in svg and '<title>2026-05-04: 0</title>' in svg

@@ -5,9 +5,10 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from quiz.days import review_date
 from quiz.models import Preferences, Rating, ReviewLog, State
-from quiz.services import review_record
-from quiz.stats import daily_review_counts, due_forecast, retention_by_topic, streak
+from quiz.services import review_record, review_undo
+from quiz.stats import cards_by_state, daily_review_counts, deck_rows, due_forecast, retention_by_topic, streak
 from tests.quiz.helpers import at, make_card, make_question, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,41 @@ def test_daily_counts_group_reviews_by_the_learners_review_day():
         make_log(card, day=day)
 
     assert daily_review_counts(user=card.user) == {date(2026, 5, 1): 2, date(2026, 5, 3): 1}
+    assert daily_review_counts(user=card.user, since=date(2026, 5, 2)) == {date(2026, 5, 3): 1}
+
+
+def test_card_states_counted_from_the_deck_rows_equal_the_grouped_query():
+    user = make_user()
+    now = timezone.now()
+    for _ in range(3):
+        make_card(user)
+    for state in (State.LEARNING, State.REVIEW, State.REVIEW):
+        make_card(user, state=state, stability=5.0, difficulty=5.0, reps=2, last_review=now, due=now)
+    unpublished = make_card(user, state=State.REVIEW, stability=5.0, difficulty=5.0, reps=2, last_review=now, due=now)
+    unpublished.question.is_published = False
+    unpublished.question.save()
+
+    counts = cards_by_state(user=user)
+
+    assert counts == {State.NEW: 3, State.LEARNING: 1, State.REVIEW: 2, State.RELEARNING: 0}
+    assert cards_by_state(user=user, rows=deck_rows(user=user)) == counts
+
+
+def test_a_streak_longer_than_the_heatmap_year_is_counted_in_full(client):
+    user = make_user()
+    card = make_card(user)
+    today = review_date(timezone.now(), zone=user.preferences.zone, day_start_hour=user.preferences.day_start_hour)
+    ReviewLog.objects.bulk_create([
+        ReviewLog(user=user, card=card, rating=Rating.GOOD, reviewed_at=at(2026, 1, 1, 12, 0), day=today - timedelta(days=n),
+                  scheduled_interval=timedelta(days=1), state_before=State.REVIEW)
+        for n in range(400)
+    ])
+    client.force_login(user)
+
+    html = client.get(DASHBOARD).content.decode()
+
+    assert re.search(r'<dd class="stat-streak">\s*400 days', html)
+    assert "365 reviews on 365 days" in html  # the heatmap still shows one year
 
 
 def test_the_forecast_buckets_due_cards_by_local_review_day_and_counts_overdue_as_today():
@@ -116,9 +152,10 @@ def test_the_dashboard_shows_todays_numbers(client):
 def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num_queries):
     user = make_user()
     client.force_login(user)
-    # session, user, preferences; due counts, today's logs, new cards; daily counts, forecast;
-    # retention (per-card counts, card->question, question->topic, topics); cards by state; expired quizzes, quiz scores
-    with django_assert_num_queries(15):
+    # session, user, preferences; due counts, today's logs, new cards; latest log (cache key); daily counts,
+    # forecast; retention (per-card counts, card->question, question->topic, topics); cards by state;
+    # expired quizzes, quiz scores
+    with django_assert_num_queries(16):
         client.get(DASHBOARD)
     topic = make_topic("many")
     today = timezone.now().date()
@@ -128,11 +165,24 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num
         make_log(card, day=today - timedelta(days=n))
     Preferences.objects.filter(user=user).update(interview_date=today + timedelta(days=30))
     cache.clear()
-    # ... plus the interview panel: cards' recall inputs, weakest cards' questions, topics
+    # ... with the interview panel: one read of the deck (its rows also give the cards by state),
+    # weakest cards' questions, topics
     with django_assert_num_queries(18):
         client.get(DASHBOARD)
-    # cached for the review day: only the session, user, preferences, today's live counts and the quiz trend
-    with django_assert_num_queries(8):
+    # cached for the review day: only the session, user, preferences, today's live counts, the latest
+    # log and the quiz trend
+    with django_assert_num_queries(9):
+        client.get(DASHBOARD)
+    # 40 more cards with 3,000 logs over two years cost the same queries
+    more = [make_card(user, make_question(f"more-{n}", topic=topic), state=State.REVIEW, stability=5.0, difficulty=5.0,
+                      reps=2, last_review=timezone.now(), due=timezone.now() + timedelta(days=n)) for n in range(40)]
+    ReviewLog.objects.bulk_create([
+        ReviewLog(user=user, card=more[n % 40], rating=Rating.GOOD, reviewed_at=timezone.now(),
+                  day=today - timedelta(days=2 * (n % 365)), scheduled_interval=timedelta(days=1), state_before=State.REVIEW)
+        for n in range(3000)
+    ])
+    cache.clear()
+    with django_assert_num_queries(18):
         client.get(DASHBOARD)
 
 
@@ -148,3 +198,23 @@ def test_the_cached_charts_are_refreshed_by_a_review(client):
     html = client.get(DASHBOARD).content.decode()
     assert '<dd class="stat-reviewed">1</dd>' in html
     assert "1 reviews on 1 days" in html
+
+
+def test_a_rating_refreshes_the_charts_without_a_stats_version_write_and_an_undo_refreshes_them_back(client):
+    user = make_user()
+    client.force_login(user)
+    card = make_card(user)
+    assert "0 reviews on 0 days" in client.get(DASHBOARD).content.decode()
+    version = Preferences.objects.get(user=user).stats_version
+
+    result = review_record(user=user, card_id=card.pk, rating=Rating.GOOD, version=card.version)
+
+    assert Preferences.objects.get(user=user).stats_version == version  # the new log id keys the cache instead
+    assert "1 reviews on 1 days" in client.get(DASHBOARD).content.decode()
+    assert "New: 0" in client.get(DASHBOARD).content.decode()
+
+    review_undo(user=user, log_id=result.log.pk)
+
+    html = client.get(DASHBOARD).content.decode()
+    assert "0 reviews on 0 days" in html
+    assert "New: 1" in html
