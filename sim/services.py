@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.cache import cache
 
 from config.limits import sim_run_allowed
-
 from sim import registry
 from sim.engine import ParamError
 
