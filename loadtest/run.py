@@ -143,17 +143,22 @@ def locust(env, host, tmp, phase, clients, seconds):
 
 
 def slow_client(port, stop, sent):
-    """A client that sends a request's headers one byte every half second, until told to stop."""
+    """A client that sends a request's headers one byte every half second and never finishes.
+
+    When nginx gives up on it (client_header_timeout), it connects again: at most 100 times.
+    """
     request = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + b"x" * 200 + b"\r\n\r\n"
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
-            for byte in request[:-1]:  # never finishes the request
-                if stop.wait(0.5):
-                    return
-                sock.sendall(bytes([byte]))
-                sent[0] += 1
-    except OSError:
-        return
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+                for byte in request[:-1]:
+                    if stop.wait(0.5):
+                        return
+                    sock.sendall(bytes([byte]))
+                    sent[0] += 1
+        except OSError:
+            if stop.wait(0.2):
+                return
 
 
 def probe_healthz(url, stop, latencies, failures):
