@@ -34,6 +34,9 @@ SECONDS = int(os.environ.get("LOADTEST_SECONDS", "30"))
 CLIENTS = int(os.environ.get("LOADTEST_CLIENTS", "64"))
 SLOW_CLIENTS = int(os.environ.get("LOADTEST_SLOW_CLIENTS", "50"))
 WORKERS = int(os.environ.get("LOADTEST_WORKERS", "2"))
+# A stalled site: /healthz p99 over this while slow clients are connected (without a buffering proxy
+# two slow clients held both workers and /healthz took 31 s).
+HEALTHZ_P99_MS = int(os.environ.get("LOADTEST_HEALTHZ_P99_MS", "5000"))
 
 
 def free_port():
@@ -284,7 +287,7 @@ def main():
         stalled |= not add(locust(env, host, tmp, 1, CLIENTS, SECONDS), 2)
         killer.join(timeout=SECONDS + 5)
 
-        log(f"phase 3: {SLOW_CLIENTS} slow clients, {max(CLIENTS // 4, 1)} normal clients and a /healthz probe for {SECONDS} s")
+        log(f"phase 3: {SLOW_CLIENTS} slow clients, {max(CLIENTS // 8, 1)} normal clients and a /healthz probe for {SECONDS} s")
         stop, sent, latencies, failures = threading.Event(), [0], [], []
         slow = [threading.Thread(target=slow_client, args=(proxy_port, stop, sent), daemon=True) for _ in range(SLOW_CLIENTS)]
         for thread in slow:
@@ -292,14 +295,14 @@ def main():
         time.sleep(1)
         probe = threading.Thread(target=probe_healthz, args=(f"{host}/healthz", stop, latencies, failures), daemon=True)
         probe.start()
-        stalled |= not add(locust(env, host, tmp, 2, max(CLIENTS // 4, 1), SECONDS), 3)
+        stalled |= not add(locust(env, host, tmp, 2, max(CLIENTS // 8, 1), SECONDS), 3)
         stop.set()
         for thread in [*slow, probe]:
             thread.join(timeout=10)
         latencies.sort()
         p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else float("inf")
         log(f"healthz probe: {len(latencies)} requests, {len(failures)} failed, slow clients sent {sent[0]} bytes")
-        if failures or not latencies or p99 > 2000:
+        if failures or not latencies or p99 > HEALTHZ_P99_MS:
             stalled = True
     finally:
         for proc in reversed(procs):
