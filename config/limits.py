@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.dispatch import receiver
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
 
@@ -87,8 +87,12 @@ def auth_blocked(request, scope):
     return bool(account) and count(f"{scope}:account", account, window) >= settings.KUBEPREP_AUTH_LIMIT_PER_ACCOUNT
 
 
-def _contains_nul(query_dict):
-    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query_dict.lists())
+def _nul_field(query_dict):
+    """The name of the first field whose name or value holds a NUL byte, or None."""
+    for key, values in query_dict.lists():
+        if "\x00" in key or any("\x00" in value for value in values):
+            return key.replace("\x00", "")
+    return None
 
 
 class HardeningMiddleware:
@@ -101,11 +105,14 @@ class HardeningMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if _contains_nul(request.GET) or (request.method == "POST" and _contains_nul(request.POST)):
-            return HttpResponseBadRequest(
-                gettext("The request contains a NUL character, which no field accepts."),
-                content_type="text/plain; charset=utf-8",
-            )
+        field = _nul_field(request.GET)
+        if field is None and request.method == "POST":
+            field = _nul_field(request.POST)
+        if field is not None:
+            message = gettext("The request contains a NUL character, which no field accepts.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"errors": {field: message}}, status=400)
+            return HttpResponseBadRequest(f"{field}: {message}", content_type="text/plain; charset=utf-8")
         if request.method != "POST" or request.resolver_match is None:
             return None
         scope = THROTTLED_VIEWS.get(request.resolver_match.view_name)

@@ -105,3 +105,9 @@ def test_hit_counts_in_one_window():
     assert [limits.hit("test", "a", 60) for _ in range(3)] == [1, 2, 3]
     assert limits.count("test", "a", 60) == 3
     assert limits.count("test", "b", 60) == 0
+
+
+def test_the_json_api_answers_a_nul_byte_with_json_naming_the_field(client):
+    response = client.get("/api/sim/rolling-update", {"replicas": "1\x00"})
+    assert response.status_code == 400
+    assert "NUL" in response.json()["errors"]["replicas"]
