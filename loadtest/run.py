@@ -17,6 +17,7 @@ Every loop here is bounded in count and in time. Only loopback addresses are use
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -322,6 +323,8 @@ def main():
     failed = totals["5xx"] or check["stored"] < totals["writes"] or integrity != "ok" or stalled or killed < 1
     if database_url:
         fresh_database_drop(database_url)
+    if not failed:
+        shutil.rmtree(tmp, ignore_errors=True)  # kept on failure, for its logs
     sys.exit(1 if failed else 0)
 
 
