@@ -12,7 +12,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
 	  if command -v pyenv >/dev/null 2>&1; then for v in $$(pyenv versions --bare 2>/dev/null | sort -rV); do \
 	    p="$$(pyenv root)/versions/$$v/bin/python3"; [ -x "$$p" ] && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit 0; }; done; fi)
 
-.PHONY: help venv run serve test test-fast lint check-deploy messages bench bench-all clean browser-deps
+.PHONY: help venv run serve test test-fast lint check-deploy messages bench bench-all loadtest clean browser-deps
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/\1\t\2/' | \
@@ -40,7 +40,7 @@ serve: venv ## gunicorn with production settings (needs DJANGO_SECRET_KEY)
 	$(VPY) manage.py migrate --noinput
 	$(VPY) manage.py load_content
 	$(VPY) manage.py collectstatic --noinput -v0
-	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
+	$(VENV)/bin/gunicorn config.wsgi:application --preload --bind $${BIND:-$(HOST):$(PORT)} --workers $${WEB_CONCURRENCY:-2} --access-logfile -
 
 browser-deps: ## install Debian's chromium for the browser tests if it is missing
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -70,6 +70,9 @@ bench: venv ## one table: req/s, p50/p99 and ratio to /healthz for every page an
 
 bench-all: venv ## every benchmark script in bench/ (engines, editorial, quiz, review, pages, the table)
 	@for f in bench/bench_*.py; do echo "== $$f"; $(VPY) $$f || exit 1; done
+
+loadtest: venv ## gunicorn --preload behind nginx on 127.0.0.1 under mixed load, a killed worker and 50 slow clients
+	$(VPY) loadtest/run.py
 
 clean: ## remove .venv, collected static files and caches
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.limits.HardeningMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -161,13 +162,32 @@ STORAGES = {
     },
 }
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "kubeprep",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    # Shared by every worker and machine: rate limits and cached runs hold across them.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": os.environ.get("KUBEPREP_CACHE_PREFIX", "kubeprep")}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kubeprep",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
     }
-}
+
+# ---- Limits (config/limits.py): what one client may cost the site.
+# Sign-in, admin sign-in, sign-up and password reset: per client address and per account, per window.
+KUBEPREP_AUTH_WINDOW_SECONDS = env_int("KUBEPREP_AUTH_WINDOW_SECONDS", 300)
+KUBEPREP_AUTH_LIMIT_PER_CLIENT = env_int("KUBEPREP_AUTH_LIMIT_PER_CLIENT", 20)
+KUBEPREP_AUTH_LIMIT_PER_ACCOUNT = env_int("KUBEPREP_AUTH_LIMIT_PER_ACCOUNT", 10)
+# Simulator runs that miss the cache, per client address and minute (0: no limit).
+KUBEPREP_SIM_RUNS_PER_MINUTE = env_int("KUBEPREP_SIM_RUNS_PER_MINUTE", 30)
+# Only results whose JSON is at most this many bytes are cached (bounds the cache in bytes).
+KUBEPREP_SIM_CACHE_MAX_BYTES = env_int("KUBEPREP_SIM_CACHE_MAX_BYTES", 256 * 1024)
+# The request header that carries the client's address when a proxy is in front (nginx sets
+# X-Real-IP: "HTTP_X_REAL_IP"); empty means REMOTE_ADDR. Only set it behind a proxy you run.
+KUBEPREP_CLIENT_IP_HEADER = os.environ.get("KUBEPREP_CLIENT_IP_HEADER", "")
 
 CONTENT_DIR = Path(os.environ.get("KUBEPREP_CONTENT_DIR", BASE_DIR / "content"))
 
@@ -189,12 +209,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+        # Only behind a proxy that sets X-Forwarded-Proto itself (and strips the client's).
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     # Password-reset mail in production goes out over SMTP; the README lists these variables.
     MAILERS = {
         "default": {
@@ -222,4 +245,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # Failed and throttled sign-ins (config/limits.py).
+    "loggers": {"kubeprep.security": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }

@@ -87,13 +87,26 @@ class _Problems(list):
         self.append(f"{path}:{line}: {reason}")
 
 
+# Size limits of the importer: the largest question file today is about 11 KB.
+MAX_FILE_BYTES = 256 * 1024
+MAX_TEXT_CHARS = 64 * 1024
+
+
 def _load_yaml(path, display, problems):
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        problems.add(display, 1, f"file is {size:,} bytes (at most {MAX_FILE_BYTES:,})")
+        return None
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)
     except UnicodeDecodeError as exc:
         problems.add(display, 1, f"not UTF-8 text ({exc.reason})")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and exc.problem_mark and exc.context_mark.line < exc.problem_mark.line:
+            # An unclosed quote or bracket: the problem is found at the end of the file, but the
+            # context mark is where it opens, which is the line to fix.
+            mark = exc.context_mark
         line = mark.line + 1 if mark else 1
         problems.add(display, line, f"invalid YAML: {exc.problem or exc.context}")
     except yaml.YAMLError as exc:
@@ -119,6 +132,9 @@ def _bilingual(data, key, display, problems, *, required=True):
         if not isinstance(text, str) or not text.strip():
             problems.add(display, value.line_of(lang) if isinstance(value, LinedDict) else line,
                          f"'{key}.{lang}' must be non-empty text")
+        elif len(text) > MAX_TEXT_CHARS:
+            problems.add(display, value.line_of(lang) if isinstance(value, LinedDict) else line,
+                         f"'{key}.{lang}' is {len(text):,} characters (at most {MAX_TEXT_CHARS:,})")
         else:
             result[lang] = text
     return result

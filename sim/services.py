@@ -3,8 +3,10 @@
 import hashlib
 import json
 
+from django.conf import settings
 from django.core.cache import cache
 
+from config.limits import sim_run_allowed
 from sim import registry
 from sim.engine import ParamError
 
@@ -16,16 +18,26 @@ def _cache_key(kind, canonical):
     return f"sim:v1:{kind}:{digest}"
 
 
-def simulate_cached(kind, params):
+class RunLimited(Exception):
+    """This client has started too many uncached runs in the last minute (answer 429)."""
+
+
+def simulate_cached(kind, params, *, client=None):
     """The result dict of running `kind`'s engine on parsed `params`.
 
-    Engines are deterministic, so results are cached by their canonical parameters.
+    Engines are deterministic, so results are cached by their canonical parameters; only results
+    whose JSON is under `KUBEPREP_SIM_CACHE_MAX_BYTES` are kept, so the cache stays bounded in bytes
+    (entries x that size). With `client` (the request), a run that misses the cache counts against the
+    client's per-minute budget and raises RunLimited when over it.
     """
     key = _cache_key(kind, params.to_query())
     result = cache.get(key)
     if result is None:
+        if client is not None and not sim_run_allowed(client):
+            raise RunLimited(kind)
         result = registry.get(kind).engine.simulate(params).to_dict()
-        cache.set(key, result, CACHE_SECONDS)
+        if len(json.dumps(result, separators=(",", ":"))) <= settings.KUBEPREP_SIM_CACHE_MAX_BYTES:
+            cache.set(key, result, CACHE_SECONDS)
     return result
 
 
@@ -34,4 +46,4 @@ def query_from_request(request):
     return {key: request.GET[key] for key in request.GET if key not in {"preset", "lang"}}
 
 
-__all__ = ["ParamError", "simulate_cached", "query_from_request"]
+__all__ = ["ParamError", "RunLimited", "simulate_cached", "query_from_request"]

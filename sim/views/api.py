@@ -1,9 +1,10 @@
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from sim import registry
 from sim.engine import ParamError
-from sim.services import query_from_request, simulate_cached
+from sim.services import RunLimited, query_from_request, simulate_cached
 from sim.views.common import param_names
 
 
@@ -20,4 +21,12 @@ def simulate(request, kind):
         params = simulator.engine.parse_params(raw)
     except ParamError as exc:
         return JsonResponse({"errors": exc.errors}, status=400)
-    return JsonResponse({"kind": kind, "params": params.to_query(), **simulate_cached(kind, params)})
+    try:
+        result = simulate_cached(kind, params, client=request)
+    except RunLimited:
+        response = JsonResponse({"errors": {"__all__": gettext(
+            "Too many new simulator runs from your address: wait a minute, or use a run that has been shown before."
+        )}}, status=429)
+        response["Retry-After"] = "60"
+        return response
+    return JsonResponse({"kind": kind, "params": params.to_query(), **result})

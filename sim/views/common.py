@@ -14,7 +14,7 @@ from django_htmx.http import push_url
 
 from sim.engine import ParamError
 from sim.messages import localize
-from sim.services import simulate_cached
+from sim.services import RunLimited, simulate_cached
 
 
 @cache
@@ -85,7 +85,19 @@ def simulator_page(request, simulator):
                        **(simulator.error_context() if simulator.error_context else {})}
             return _render(request, simulator, context, status=400)
         params = form.cleaned_data["params"]
-    result = simulate_cached(simulator.kind, params)
+    try:
+        result = simulate_cached(simulator.kind, params, client=request)
+    except RunLimited:
+        form = form_class.showing(params)
+        context = {"simulator": simulator, "form": form, "groups": form.groups(),
+                   "presets": preset_links(engine, simulator.presets),
+                   "errors": {gettext("Parameters"): [gettext(
+                       "Too many new simulator runs from your address: wait a minute, or pick a preset."
+                   )]},
+                   **(simulator.error_context() if simulator.error_context else {})}
+        response = _render(request, simulator, context, status=429)
+        response["Retry-After"] = "60"
+        return response
     form = form_class.showing(params)
     context = {"simulator": simulator, "form": form, "groups": form.groups(),
                "presets": preset_links(engine, simulator.presets, current=params),

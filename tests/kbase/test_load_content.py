@@ -60,7 +60,7 @@ def test_a_malformed_file_names_file_and_line_and_leaves_the_database_unchanged(
         load(root)
     err = capsys.readouterr().err
     assert "questions/docker/broken.yaml:4: 'difficulty' must be 1, 2 or 3" in err
-    assert "questions/docker/bad-yaml.yaml:4: invalid YAML" in err
+    assert "questions/docker/bad-yaml.yaml:3: invalid YAML" in err  # where the bracket opens
     assert snapshot() == before
 
 
@@ -186,3 +186,29 @@ def test_exported_presets_list_params_in_the_engine_order_whatever_the_database_
     assert canonical_preset(preset) == {"kind": "rolling-update", "params": {"replicas": 3, "new_pods_fail": True},
                                         "caption": {"en": "Caption", "zh": "说明"}}
     assert list(canonical_preset(preset)["params"]) == ["replicas", "new_pods_fail"]
+
+
+def test_a_multi_megabyte_answer_is_rejected_with_file_and_line(tmp_path, capsys):
+    huge = "A long answer. " * 350_000  # about 5 MB on one line
+    root = write_content(tmp_path, {"docker/huge.yaml": question_yaml("huge", number=1, answer_en=huge)})
+    with pytest.raises(CommandError, match="nothing was written"):
+        load(root)
+    assert "questions/docker/huge.yaml:1: file is 5,2" in capsys.readouterr().err
+    assert not Question.objects.exists()
+
+
+def test_an_answer_over_the_text_limit_names_its_line(tmp_path, capsys):
+    long = "x" * 70_000  # under the file limit, over the text limit
+    root = write_content(tmp_path, {"docker/long.yaml": question_yaml("long", number=1, answer_en=long)})
+    with pytest.raises(CommandError, match="nothing was written"):
+        load(root)
+    assert "questions/docker/long.yaml:10: 'answer.en' is 70,001 characters (at most 65,536)" in capsys.readouterr().err
+
+
+def test_an_unclosed_quote_names_the_line_where_it_opens(tmp_path, capsys):
+    text = question_yaml("quoted", number=1).replace("en: What is quoted?", 'en: "What is quoted?')
+    root = write_content(tmp_path, {"docker/quoted.yaml": text})
+    with pytest.raises(CommandError, match="nothing was written"):
+        load(root)
+    opening = next(n for n, line in enumerate(text.splitlines(), 1) if '"What is quoted?' in line)
+    assert f"questions/docker/quoted.yaml:{opening}: invalid YAML" in capsys.readouterr().err

@@ -1,0 +1,107 @@
+"""Mixed load for `make loadtest` (run by loadtest/run.py): pages, search, simulator API, ratings, quiz answers.
+
+Each simulated learner signs in as its own account (made by run.py), rates questions and answers its
+own quiz attempt. Counts of 5xx answers and acknowledged writes go to the JSON file in LOADTEST_OUT.
+"""
+
+import itertools
+import json
+import os
+import random
+import secrets
+import threading
+
+from locust import HttpUser, between, events, task
+
+PLAN = json.loads(open(os.environ["LOADTEST_PLAN"], encoding="utf-8").read())
+PHASE = int(os.environ.get("LOADTEST_PHASE", "0"))
+COUNTS = {"requests": 0, "5xx": 0, "writes": 0, "statuses": {}}
+_lock = threading.Lock()
+_ids = itertools.count()
+
+
+@events.request.add_listener
+def _count(request_type, name, response, exception, **kwargs):
+    status = getattr(response, "status_code", 0) or 0
+    with _lock:
+        COUNTS["requests"] += 1
+        COUNTS["statuses"][str(status)] = COUNTS["statuses"].get(str(status), 0) + 1
+        if status >= 500 or (exception is not None and status == 0):
+            COUNTS["5xx"] += 1  # a reset connection counts as a server failure too
+
+
+@events.quitting.add_listener
+def _write(environment, **kwargs):
+    with open(os.environ["LOADTEST_OUT"], "w", encoding="utf-8") as out:
+        json.dump(COUNTS, out)
+
+
+class Learner(HttpUser):
+    wait_time = between(0.05, 0.2)
+
+    # Production cookies are Secure and this run is plain HTTP on loopback: keep them by hand.
+    def _get(self, url, **kwargs):
+        response = self.client.get(url, cookies=self.jar, **kwargs)
+        self.jar.update(response.cookies.get_dict())
+        return response
+
+    def _post(self, url, **kwargs):
+        response = self.client.post(url, cookies=self.jar, allow_redirects=False, **kwargs)
+        self.jar.update(response.cookies.get_dict())
+        return response
+
+    def on_start(self):
+        # Signed in with a session made by run.py (production password hashing would dominate the run);
+        # the CSRF cookie is a fresh secret, and forms send the same secret.
+        self.account = PLAN["users"][next(_ids) % len(PLAN["users"])]
+        attempt = self.account["attempts"][PHASE % len(self.account["attempts"])]
+        self.attempt, self.answers = attempt["id"], list(attempt["answers"])
+        self.jar = {"sessionid": self.account["session"], "csrftoken": secrets.token_hex(16)}
+        self.signed_in = self._get("/en/dashboard/", name="dashboard").status_code == 200
+
+    def _token(self):
+        return self.jar.get("csrftoken", "")
+
+    @task(4)
+    def question_page(self):
+        lang = random.choice(["en", "zh-hans"])
+        self._get(f"/{lang}/questions/{random.choice(PLAN['questions'])}/", name="question page")
+
+    @task(2)
+    def topic_or_home(self):
+        lang = random.choice(["en", "zh-hans"])
+        self._get(random.choice([f"/{lang}/", f"/{lang}/topics/{random.choice(PLAN['topics'])}/"]), name="home/topic")
+
+    @task(2)
+    def search(self):
+        lang, term = random.choice([("en", "probe"), ("en", "rolling update"), ("zh-hans", "探针"), ("zh-hans", "调度")])
+        self._get(f"/{lang}/search/", params={"q": term}, name="search")
+
+    @task(2)
+    def simulator_api(self):
+        kind, query = random.choice(PLAN["sim_calls"])
+        self._get(f"/api/sim/{kind}", params=query, name="sim api")
+
+    @task(2)
+    def rate(self):
+        if not self.signed_in:
+            return
+        slug = random.choice(PLAN["questions"])
+        response = self._post(f"/en/questions/{slug}/rate/", name="rate",
+                                    data={"rating": random.choice([1, 2, 3, 4]), "csrfmiddlewaretoken": self._token()},
+                                    headers={"Referer": self.host})
+        if response.status_code == 302:
+            with _lock:
+                COUNTS["writes"] += 1
+
+    @task(2)
+    def answer(self):
+        if not self.signed_in or not self.answers:
+            return
+        position, value = self.answers.pop(0)
+        response = self._post(f"/en/quiz/attempts/{self.attempt}/answer/", name="quiz answer",
+                                    data={"position": position, "value": value, "csrfmiddlewaretoken": self._token()},
+                                    headers={"Referer": self.host})
+        if response.status_code == 302:
+            with _lock:
+                COUNTS["writes"] += 1
