@@ -703,23 +703,7 @@ def nftables_rules(ctx: Context, dec: Decision, chosen: EndpointInfo | None, mas
         if not ctx.external_target or ctx.params.type == LOAD_BALANCER:
             hook = "filter-output" if host else "filter-forward"
             address = CLUSTER_IP_ADDRESS if not ctx.external_target else LB_IP
-            rules.append(Rule(t, hook, nft(hook, "ct state new jump service-endpoints-check"), MATCH))
-            rules.append(
-                Rule(
-                    t,
-                    "service-endpoints-check",
-                    nft("service-endpoints-check", "ip daddr . meta l4proto . th dport vmap @no-endpoint-services"),
-                    MATCH,
-                )
-            )
-            rules.append(
-                Rule(
-                    t,
-                    "no-endpoint-services",
-                    f'add element ip kube-proxy no-endpoint-services {{ {address} . tcp . {PORT} comment "{COMMENT}" : {verdict} }}',
-                    MATCH,
-                )
-            )
+            rules.extend(_nft_service_check(hook, address, verdict))
         else:
             rules.extend(_nft_nodeport_check(verdict, host))
         if dec.verdict == REJECTED:
@@ -791,23 +775,7 @@ def nftables_rules(ctx: Context, dec: Decision, chosen: EndpointInfo | None, mas
                 rules.append(Rule(t, ext, nft(ext, f"goto {svl}"), NOT_REACHED if dec.short_circuit else MATCH))
             if dec.verdict == DROPPED:
                 if params.type == LOAD_BALANCER:
-                    rules.append(Rule(t, "filter-forward", nft("filter-forward", "ct state new jump service-endpoints-check"), MATCH))
-                    rules.append(
-                        Rule(
-                            t,
-                            "service-endpoints-check",
-                            nft("service-endpoints-check", "ip daddr . meta l4proto . th dport vmap @no-endpoint-services"),
-                            MATCH,
-                        )
-                    )
-                    rules.append(
-                        Rule(
-                            t,
-                            "no-endpoint-services",
-                            f'add element ip kube-proxy no-endpoint-services {{ {LB_IP} . tcp . {PORT} comment "{COMMENT}" : drop }}',
-                            MATCH,
-                        )
-                    )
+                    rules.extend(_nft_service_check("filter-forward", LB_IP, "drop"))
                 else:
                     rules.extend(_nft_nodeport_check("drop", host))
                 return rules, chains
@@ -835,6 +803,25 @@ def nftables_rules(ctx: Context, dec: Decision, chosen: EndpointInfo | None, mas
     rules.append(Rule(t, "masquerading", nft("masquerading", f"mark set mark xor {NFT_MASQ_MARK}"), MATCH if masq else NOT_REACHED))
     rules.append(Rule(t, "masquerading", nft("masquerading", "masquerade fully-random"), MATCH if masq else NOT_REACHED))
     return rules, chains
+
+
+def _nft_service_check(hook, address, verdict):
+    """service-endpoints-check, jumped to from a filter hook, looks the destination up in no-endpoint-services."""
+    return [
+        Rule("nft", hook, nft(hook, "ct state new jump service-endpoints-check"), MATCH),
+        Rule(
+            "nft",
+            "service-endpoints-check",
+            nft("service-endpoints-check", "ip daddr . meta l4proto . th dport vmap @no-endpoint-services"),
+            MATCH,
+        ),
+        Rule(
+            "nft",
+            "no-endpoint-services",
+            f'add element ip kube-proxy no-endpoint-services {{ {address} . tcp . {PORT} comment "{COMMENT}" : {verdict} }}',
+            MATCH,
+        ),
+    ]
 
 
 def _nft_nodeport_check(verdict, host):
