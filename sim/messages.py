@@ -171,7 +171,7 @@ _YAML_PROBLEMS = {
 }
 
 # Faults (events) messages start with the item they are about.
-_ITEM = re.compile(r"item (?P<position>\d+) \((?P<item>'.*?')\)(?P<rest>.*)")
+_ITEM = re.compile(r"item (?P<position>\d+) \((?P<item>'.*?'|\".*?\")\)(?P<rest>.*)")
 _ITEM_RULES = [
     (r" must look like ACTION@MS.*",
      gettext_noop("must look like ACTION@MS, e.g. stop:leader@2000, restart:2@7000, partition:0-1|2-3-4@3000 or heal@6000")),

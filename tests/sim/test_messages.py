@@ -37,6 +37,7 @@ SILLY = [
     ("etcd", {"events": "stop:leader@99999999"}),
     ("etcd", {"events": "stop:leader@soon"}),
     ("etcd", {"events": "jump:leader@2000"}),
+    ("etcd", {"events": "'"}),  # Python quotes this item with double quotes
     ("etcd", {"heartbeat_ms": "100", "election_ms": "200"}),
     ("etcd", {"members": "3", "down": "4"}),
     ("etcd", {"rtt_ms": "900", "election_ms": "1000"}),
