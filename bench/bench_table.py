@@ -32,6 +32,7 @@ from sim.engine import etcd, pod, rolling, scheduler, service
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+ONLY = os.environ.get("BENCH_ROWS", "")  # a regular expression: only rows whose label matches (and /healthz)
 CSRF_SECRET = "b" * 32
 
 SETUP = """
@@ -157,6 +158,7 @@ def main():
     ]
     signed_in = [
         ("signed in: home", "/en/", "auth"),
+        ("signed in: topic", "/en/topics/workloads/", "auth"),
         ("signed in: question with runs", "/en/questions/pod-restart-policy/", "auth"),
         ("signed in: search en", "/en/search/?q=rolling", "auth"),
         ("signed in: review page", "/en/review/", "auth"),
@@ -173,6 +175,8 @@ def main():
         rows = [("/healthz (first)", "/healthz", "get", "")]
         rows += [(*row, "") for row in anonymous + signed_in + sim_rows()] + posts
         rows.append(("/healthz (last)", "/healthz", "get", ""))
+        if ONLY:
+            rows = [row for row in rows if row[0].startswith("/healthz") or re.search(ONLY, row[0])]
         load = os.getloadavg()
         print(f"gunicorn 2 sync workers, wrk -t2 -c{CONNECTIONS} -d{SECONDS}s, "
               f"{os.environ.get('DATABASE_URL', '').split(':')[0] or 'sqlite'}, "

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from kbase.bilingual import aligned_sections
 from kbase.context_processors import language_links
 from kbase.models import Question, Topic, is_zh
-from kbase.page_cache import anonymous_page_cache
+from kbase.page_cache import nothing_of_their_own, page_cache
 from kbase.search import snippet
 from kbase.tags import tag_label
 from quiz.models import Card, Rating
@@ -36,7 +36,7 @@ def healthz(request):
 
 
 @require_safe
-@anonymous_page_cache
+@page_cache(per_user=nothing_of_their_own)
 def home(request):
     topics = Topic.objects.annotate(
         question_count=Count("questions", filter=Q(questions__is_published=True))
@@ -44,14 +44,19 @@ def home(request):
     return render(request, "kbase/home.html", {"topics": topics})
 
 
+def _topic_cards(request, slug):
+    """How many of the topic's questions the signed-in learner has in their deck (the page shows it)."""
+    return Card.objects.for_user(request.user).filter(question__topic__slug=slug).count()
+
+
 @require_safe
-@anonymous_page_cache
+@page_cache(per_user=lambda request, slug: str(_topic_cards(request, slug)))
 def topic(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     page = Paginator(Question.objects.published().for_topic(topic).listing(), TOPIC_PAGE_SIZE).get_page(
         request.GET.get("page")  # a missing, non-numeric or out-of-range page gives the first or last page
     )
-    in_deck = Card.objects.for_user(request.user).filter(question__topic=topic).count() if request.user.is_authenticated else 0
+    in_deck = _topic_cards(request, slug) if request.user.is_authenticated else 0
     return render(request, "kbase/topic.html", {
         "topic": topic, "questions": page.object_list, "page": page, "in_deck": in_deck,
     })
@@ -66,8 +71,13 @@ def _picked_choice(raw, choices):
     return position if any(choice.position == position for choice in choices) else None
 
 
+def _in_deck(request, slug):
+    """Whether the signed-in learner has this question in their deck (the page offers to add or remove it)."""
+    return Card.objects.filter(user=request.user, question__slug=slug).exists()
+
+
 @require_safe
-@anonymous_page_cache
+@page_cache(per_user=lambda request, slug: "in-deck" if _in_deck(request, slug) else "")
 def question(request, slug):
     question = get_object_or_404(Question.objects.published(), slug=slug)
     choices = list(question.choices.all())
@@ -79,7 +89,7 @@ def question(request, slug):
     )
     see_also = Question.objects.published().filter(slug__in=question.see_also)
     show_both = request.GET.get("both") == "1"
-    in_deck = request.user.is_authenticated and Card.objects.filter(user=request.user, question=question).exists()
+    in_deck = request.user.is_authenticated and _in_deck(request, slug)
     return render(request, "kbase/question.html", {
         "question": question,
         "previous": neighbours.get(siblings[index - 1]) if index else None,
@@ -108,7 +118,7 @@ def self_check(request, slug):
 
 
 @require_safe
-@anonymous_page_cache
+@page_cache(per_user=nothing_of_their_own)
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
     answer = "answer_zh" if is_zh() else "answer_en"
@@ -121,7 +131,7 @@ def search(request):
 
 
 @require_safe
-@anonymous_page_cache
+@page_cache(per_user=nothing_of_their_own)
 def tag(request, tag):
     questions = Question.objects.published().listing().with_tag(tag)
     if not questions:
