@@ -15,7 +15,8 @@ from kbase.models import Question, Topic, is_zh
 from kbase.page_cache import nothing_of_their_own, page_cache
 from kbase.search import snippet
 from kbase.tags import tag_label
-from quiz.models import Card, Rating
+from quiz import deck_state
+from quiz.models import Rating
 
 SEARCH_LIMIT = 50
 TOPIC_PAGE_SIZE = 40
@@ -46,7 +47,7 @@ def home(request):
 
 def _topic_cards(request, slug):
     """How many of the topic's questions the signed-in learner has in their deck (the page shows it)."""
-    return Card.objects.for_user(request.user).filter(question__topic__slug=slug).count()
+    return deck_state.topic_cards(request.user.pk, slug)
 
 
 @require_safe
@@ -73,7 +74,7 @@ def _picked_choice(raw, choices):
 
 def _in_deck(request, slug):
     """Whether the signed-in learner has this question in their deck (the page offers to add or remove it)."""
-    return Card.objects.filter(user=request.user, question__slug=slug).exists()
+    return deck_state.has_question(request.user.pk, slug)
 
 
 @require_safe

@@ -86,7 +86,7 @@ for n in range({CLIENTS}):
     user = get_user_model().objects.create_user(f"load{{n}}")  # signed in by session: no password hashing
     preferences_ensure(user=user)
     session = SessionStore()
-    session.update({{SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+    session.update({{SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "config.auth.Backend",
                     HASH_SESSION_KEY: user.get_session_auth_hash()}})
     session.create()
     attempts = []
