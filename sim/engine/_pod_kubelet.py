@@ -324,7 +324,6 @@ class _ProbeWorker:
             spacing = self.period
         else:
             return upcoming
-        self.steady = True
         app_change = sim.app_change_after(start)
         boundary = min(sim.next_unsteady_event_time(), sim.rec.horizon + 1)
         by_app = -(-(app_change - upcoming) // spacing) if app_change > upcoming else 0
@@ -332,6 +331,9 @@ class _ProbeWorker:
         count = min(by_app, by_event)
         if count <= 0:
             return upcoming
+        # This worker's next probe is steady too (other workers may skip past it) only if the app has not
+        # changed by then: a stretch cut short by the app's change ends in a probe that may see it.
+        self.steady = count < by_app
         last_finish = upcoming + (count - 1) * spacing + duration
         self.result_run += count
         sim.rec.probe_result(upcoming + duration, self.kind, result, count=count, last_t=last_finish)
