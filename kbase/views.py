@@ -72,13 +72,16 @@ def _picked_choice(raw, choices):
     return position if any(choice.position == position for choice in choices) else None
 
 
-def _in_deck(request, slug):
-    """Whether the signed-in learner has this question in their deck (the page offers to add or remove it)."""
-    return deck_state.has_question(request.user.pk, slug)
+def _card_version(request, slug):
+    """The signed-in learner's card version for this question, or None (not in their deck, or anonymous).
+
+    The page shows it twice: whether to offer adding or removing the card, and in the rating form.
+    """
+    return deck_state.card_version(request.user.pk, slug) if request.user.is_authenticated else None
 
 
 @require_safe
-@page_cache(per_user=lambda request, slug: "in-deck" if _in_deck(request, slug) else "")
+@page_cache(per_user=lambda request, slug: str(_card_version(request, slug)))
 def question(request, slug):
     question = get_object_or_404(Question.objects.published(), slug=slug)
     choices = list(question.choices.all())
@@ -90,14 +93,15 @@ def question(request, slug):
     )
     see_also = Question.objects.published().filter(slug__in=question.see_also)
     show_both = request.GET.get("both") == "1"
-    in_deck = request.user.is_authenticated and _in_deck(request, slug)
+    card_version = _card_version(request, slug)
     return render(request, "kbase/question.html", {
         "question": question,
         "previous": neighbours.get(siblings[index - 1]) if index else None,
         "next": neighbours.get(siblings[index + 1]) if index + 1 < len(siblings) else None,
         "see_also": see_also,
         "show_both": show_both,
-        "in_deck": in_deck,
+        "in_deck": card_version is not None,
+        "card_version": card_version,
         "sections": aligned_sections(question.answer_en_html, question.answer_zh_html) if show_both else [],
         "choices": choices,
         "picked": _picked_choice(request.GET.get("choice"), choices),
@@ -114,7 +118,8 @@ def self_check(request, slug):
     if not request.htmx:
         query = f"?choice={picked}" if picked is not None else ""
         return redirect(reverse("kbase:question", args=[slug]) + query + "#self-check")
-    context = {"question": question, "choices": choices, "picked": picked, "ratings": Rating.choices}
+    context = {"question": question, "choices": choices, "picked": picked, "ratings": Rating.choices,
+               "card_version": _card_version(request, slug)}
     return render(request, "kbase/question.html#self_check", context, status=200 if picked is not None else 400)
 
 

@@ -8,6 +8,7 @@ import itertools
 import json
 import os
 import random
+import re
 import secrets
 import threading
 
@@ -18,6 +19,7 @@ PHASE = int(os.environ.get("LOADTEST_PHASE", "0"))
 COUNTS = {"requests": 0, "5xx": 0, "writes": 0, "resets": 0, "statuses": {}}
 _lock = threading.Lock()
 _ids = itertools.count()
+VERSION = re.compile(r'name="version" value="(\d*)"')
 
 
 @events.request.add_listener
@@ -95,11 +97,19 @@ class Learner(HttpUser):
     def rate(self):
         if not self.signed_in:
             return
+        # As a learner does: the checked question page (its rating form carries the card's version), then the
+        # rating through htmx. Only an answer that says it was recorded counts as an acknowledged write (a
+        # rating another client of the same account sent first is answered "already saved").
         slug = random.choice(PLAN["questions"])
+        page = self._get(f"/en/questions/{slug}/", params={"choice": 0}, name="question page")
+        found = VERSION.search(page.text or "")
+        if found is None:
+            return
         response = self._post(f"/en/questions/{slug}/rate/", name="rate",
-                                    data={"rating": random.choice([1, 2, 3, 4]), "csrfmiddlewaretoken": self._token()},
-                                    headers={"Referer": self.host})
-        if response.status_code == 302:
+                              data={"rating": random.choice([1, 2, 3, 4]), "version": found.group(1),
+                                    "csrfmiddlewaretoken": self._token()},
+                              headers={"Referer": self.host, "HX-Request": "true"})
+        if response.status_code == 200 and 'class="rated"' in response.text:
             with _lock:
                 COUNTS["writes"] += 1
 

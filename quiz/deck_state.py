@@ -5,7 +5,8 @@ question or topic page, cached or not. Through the ORM each cost about 0.3-0.7 m
 building the SQL (the SQL itself runs in about 0.05 ms on SQLite); as plain SQL they cost what the database
 does. They mean exactly what these querysets mean (a test compares them on random decks):
 
-- `has_question`: `Card.objects.filter(user=user, question__slug=slug).exists()`
+- `card_version`: `Card.objects.filter(user=user, question__slug=slug).values_list("version").first()`,
+  unpacked (None when the question is not in the deck)
 - `topic_cards`: `Card.objects.for_user(user).filter(question__topic__slug=slug).count()` (published only)
 """
 
@@ -23,14 +24,20 @@ def _tables():
     return quote(Card._meta.db_table), quote(Question._meta.db_table), quote(Topic._meta.db_table)
 
 
-def has_question(user_id: int, slug: str) -> bool:
+def card_version(user_id: int, slug: str) -> int | None:
+    """The version of the learner's card for this question, or None when it is not in their deck.
+
+    The question page's rating form carries it, so a rating sent twice (a double click, a retried
+    request) is recorded once; it also tells the page whether to offer adding or removing the card.
+    """
     card, question, _topic = _tables()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT 1 FROM {card} WHERE user_id = %s AND question_id = (SELECT id FROM {question} WHERE slug = %s)",
+            f"SELECT version FROM {card} WHERE user_id = %s AND question_id = (SELECT id FROM {question} WHERE slug = %s)",
             [user_id, slug],
         )
-        return cursor.fetchone() is not None
+        row = cursor.fetchone()
+    return None if row is None else row[0]
 
 
 def topic_cards(user_id: int, slug: str) -> int:
