@@ -69,6 +69,7 @@ MIN_AVAILABLE = "MinimumReplicasAvailable"
 MIN_UNAVAILABLE = "MinimumReplicasUnavailable"
 
 _READY, _AVAILABLE = 1, 2
+_new_tuple = tuple.__new__
 _READY_AND_AVAILABLE = _READY | _AVAILABLE
 
 
@@ -104,9 +105,12 @@ class Step(NamedTuple):
         }
 
 
-@dataclass(frozen=True)
-class Condition:
-    """A Deployment condition as set at time `t`, right after step number `after_step`."""
+class Condition(NamedTuple):
+    """A Deployment condition as set at time `t`, right after step number `after_step`.
+
+    A NamedTuple rather than a frozen dataclass: a rollout that keeps missing its progress deadline
+    records two conditions per pod, and a tuple is several times cheaper to build.
+    """
 
     t: int
     type: str
@@ -163,7 +167,12 @@ class Result:
             "deployment": DEPLOYMENT_NAME,
             "replica_sets": {"old": OLD_RS_NAME, "new": NEW_RS_NAME},
             "resolved": self.resolved.to_dict(),
-            "steps": [step.to_dict() for step in self.steps],
+            # One dict display per step (not Step.to_dict): a 10,000-replica rollout has 20,000 steps.
+            "steps": [
+                {"t": t, "old": old, "new": new, "total": old + new, "ready": ready, "available": available,
+                 "event": event, "replica_set": replica_set, "from": scaled_from, "to": scaled_to}
+                for t, old, new, ready, available, event, replica_set, scaled_from, scaled_to in self.steps
+            ],
             "initial_conditions": [condition.to_dict() for condition in self.initial_conditions],
             "conditions": [condition.to_dict() for condition in self.conditions],
             "final": dict(self.final),
@@ -260,23 +269,26 @@ class _Simulation:
             return False
         if size > current:
             self._add_pods(rs, size - current)
+            event = f"Scaled up replica set {rs.name} from {current} to {size}"
         else:
             self._remove_pods(rs, current - size)
+            event = f"Scaled down replica set {rs.name} from {current} to {size}"
         rs.replicas = size
-        self._record(rs, current, size)
+        self._record(rs, current, size, event)
         return True
 
-    def _record(self, rs: _ReplicaSet, scaled_from: int, scaled_to: int):
+    def _record(self, rs: _ReplicaSet, scaled_from: int, scaled_to: int, event: str = ""):
         old, new = self.old, self.new
-        direction = "up" if scaled_to > scaled_from else "down"
-        event = f"Scaled {direction} replica set {rs.name} from {scaled_from} to {scaled_to}"
+        if not event:
+            direction = "up" if scaled_to > scaled_from else "down"
+            event = f"Scaled {direction} replica set {rs.name} from {scaled_from} to {scaled_to}"
         if new is None:
             ready, available, new_replicas = old.ready, old.available, 0
         else:
             ready, available, new_replicas = old.ready + new.ready, old.available + new.available, new.replicas
-        self.steps.append(
-            Step(self.t, old.replicas, new_replicas, ready, available, event, rs.name, scaled_from, scaled_to)
-        )
+        # tuple.__new__ skips NamedTuple's Python-level __new__: one step per scale, 20,000 in the largest runs.
+        self.steps.append(_new_tuple(Step, (
+            self.t, old.replicas, new_replicas, ready, available, event, rs.name, scaled_from, scaled_to)))
 
     def _add_pods(self, rs: _ReplicaSet, count: int):
         cohort = [count, False, False]
@@ -303,11 +315,8 @@ class _Simulation:
                     rs.ready -= taken
                 if cohort[2]:
                     rs.available -= taken
-        rs.cohorts = [cohort for cohort in rs.cohorts if cohort[0]]
-
-    def _next_pod_event(self) -> int | None:
-        heads = [queue[0][0] for queue, _ in self.queues if queue]
-        return min(heads) if heads else None
+        if not all(cohort[0] for cohort in rs.cohorts):
+            rs.cohorts = [cohort for cohort in rs.cohorts if cohort[0]]
 
     def _apply_pod_events(self):
         """Every pod that becomes ready or available at this instant, as one batch."""
@@ -354,12 +363,18 @@ class _Simulation:
         return self._reconcile_new_replica_set() or self._reconcile_old_replica_sets() or created
 
     def _reconcile_new_replica_set(self) -> bool:
-        new = self.new
-        if new.replicas == self.replicas:
+        new, replicas = self.new, self.replicas
+        current_size = new.replicas
+        if current_size == replicas:
             return False
-        if new.replicas > self.replicas:
-            return self._scale(new, self.replicas)
-        return self._scale(new, self._new_rs_new_replicas())
+        if current_size > replicas:
+            return self._scale(new, replicas)
+        # _new_rs_new_replicas inlined (it runs on every sync of a rollout).
+        total = self.old.replicas + current_size
+        max_total = replicas + self.surge_for_new_rs
+        if total >= max_total:
+            return False
+        return self._scale(new, current_size + min(max_total - total, replicas - current_size))
 
     def _reconcile_old_replica_sets(self) -> bool:
         old, new = self.old, self.new
@@ -409,11 +424,11 @@ class _Simulation:
         current = self.conditions.get(kind)
         if current is not None and current.status == status and current.reason == reason:
             return
-        condition = Condition(self.t, kind, status, reason, message, len(self.steps) - 1)
+        condition = _new_tuple(Condition, (self.t, kind, status, reason, message, len(self.steps) - 1))
         self.conditions[kind] = condition
         self.changes.append(condition)
 
-    def _sync_rollout_status(self, status, *, deadline_check: bool):
+    def _sync_rollout_status(self, status, deadline_check: bool):
         """syncRolloutStatus with the status calculated from ReplicaSet status at the sync's start."""
         total, updated, ready, available = status
         has_min_availability = available >= self.min_available
@@ -426,12 +441,16 @@ class _Simulation:
 
         reason = self.conditions[PROGRESSING].reason
         if not (total == updated and reason == NEW_RS_AVAILABLE):
-            if updated == self.replicas and total == self.replicas and available == self.replicas:
+            replicas = self.replicas
+            old_total, old_updated, old_ready, old_available = self.status
+            if updated == replicas and total == replicas and available == replicas:
                 self._set_condition(PROGRESSING, "True", NEW_RS_AVAILABLE, f"{self._subject()} has successfully progressed.")
                 self.progress_updated_at = self.t
                 if self.complete_at is None:
                     self.complete_at = self.t
-            elif self._made_progress(status):
+            # util.DeploymentProgressing: more updated, fewer old, more ready or more available pods.
+            elif (updated > old_updated or total - updated < old_total - old_updated
+                  or ready > old_ready or available > old_available):
                 if reason != RS_UPDATED:
                     self._set_condition(PROGRESSING, "True", RS_UPDATED, f"{self._subject()} is progressing.")
                 self.progress_updated_at = self.t
@@ -446,26 +465,53 @@ class _Simulation:
     def _subject(self) -> str:
         return f'ReplicaSet "{NEW_RS_NAME}"' if self.new is not None else f'Deployment "{DEPLOYMENT_NAME}"'
 
-    def _made_progress(self, status) -> bool:
-        """util.DeploymentProgressing: more updated, fewer old, more ready or more available pods."""
-        old_total, old_updated, old_ready, old_available = self.status
-        total, updated, ready, available = status
-        return (
-            updated > old_updated
-            or total - updated < old_total - old_updated
-            or ready > old_ready
-            or available > old_available
-        )
-
-    def _sync(self, *, deadline_check: bool = False) -> bool:
-        status = self._pods()
-        changed = self._sync_rolling() if self.rolling else self._sync_recreate()
-        self._sync_rollout_status(status, deadline_check=deadline_check)
-        return changed
-
     def _settle(self, *, deadline_check: bool = False):
-        """Sync until a sync changes nothing: every scale triggers the next sync."""
-        while self._sync(deadline_check=deadline_check):
+        """Sync until a sync changes nothing: every scale triggers the next sync.
+
+        Each sync takes the status from ReplicaSet status at its start (`_pods`, inlined: this loop
+        runs twice per pod in a one-at-a-time rollout), runs the rollout, then syncRolloutStatus.
+        """
+        if not self.rolling:
+            while True:
+                status = self._pods()
+                changed = self._sync_recreate()
+                self._sync_rollout_status(status, deadline_check)
+                if not changed:
+                    return
+                deadline_check = False
+        old, replicas, min_available = self.old, self.replicas, self.min_available
+        max_total = replicas + self.surge_for_new_rs
+        scale, sync_rollout_status = self._scale, self._sync_rollout_status
+        while True:
+            new = self.new
+            if new is None:
+                status = (old.replicas, 0, old.ready, old.available)
+                changed = self._sync_rolling()
+            else:
+                # _sync_rolling with the new ReplicaSet in place, inlined: reconcileNewReplicaSet (as
+                # _reconcile_new_replica_set), and only if it did not scale, reconcileOldReplicaSets
+                # (as _reconcile_old_replica_sets, _cleanup_unhealthy_replicas, _scale_down_old_for_rolling_update).
+                status = (old.replicas + new.replicas, new.replicas, old.ready + new.ready,
+                          old.available + new.available)
+                current_size = new.replicas
+                changed = False
+                if current_size > replicas:
+                    changed = scale(new, replicas)
+                elif current_size < replicas:
+                    total = old.replicas + current_size
+                    if total < max_total:
+                        changed = scale(new, current_size + min(max_total - total, replicas - current_size))
+                if not changed and old.replicas:
+                    max_scaled_down = old.replicas + new.replicas - min_available - (new.replicas - new.available)
+                    if max_scaled_down > 0:
+                        if old.replicas != old.available:
+                            changed = scale(old, old.replicas - min(max_scaled_down, old.replicas - old.available))
+                        available = old.available + new.available
+                        if available > min_available and old.replicas:
+                            changed = scale(old, old.replicas - min(old.replicas, available - min_available)) or changed
+            sync_rollout_status(status, deadline_check)
+            if not changed:
+                return
             deadline_check = False
 
     def _deadline_pending(self) -> int | None:
@@ -484,9 +530,13 @@ class _Simulation:
         )
         self.conditions = {condition.type: condition for condition in initial}
         self._settle()
+        queues = tuple(queue for queue, _ in self.queues)
         while True:
             deadline_at = self._deadline_pending()
-            pod_event_at = self._next_pod_event()
+            pod_event_at = None
+            for queue in queues:
+                if queue and (pod_event_at is None or queue[0][0] < pod_event_at):
+                    pod_event_at = queue[0][0]
             if pod_event_at is not None and (deadline_at is None or pod_event_at <= deadline_at):
                 self.t = pod_event_at
                 self._apply_pod_events()

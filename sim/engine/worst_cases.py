@@ -1,0 +1,93 @@
+"""The most expensive runs each engine accepts, as raw query parameters (no Django here).
+
+`bench/bench_engine_limits.py` times every case below (and a random search over accepted
+parameters) against the 50 ms budget of issue 19; `tests/sim/test_engine_limits.py` checks that each
+is still accepted, so a limit cannot drift below the cases the bench measures. Each case sits at the
+limits of the knobs that drive its engine's cost (see the limits in the `_*_params.py` modules).
+"""
+
+from __future__ import annotations
+
+# Pods that become ready at the same instant are one batch, so the cost is the number of controller
+# steps: one pod at a time (maxSurge 1 / maxUnavailable 0, or 0 / 1) is two steps per replica, and a
+# minReadySeconds apart from the readiness delay doubles the pod events.
+ROLLING = (
+    ("10,000 replicas, maxSurge 1, maxUnavailable 0", {"replicas": "10000", "max_surge": "1", "max_unavailable": "0"}),
+    ("10,000 replicas, maxSurge 1, maxUnavailable 0, minReadySeconds 3",
+     {"replicas": "10000", "max_surge": "1", "max_unavailable": "0", "min_ready_seconds": "3"}),
+    ("10,000 replicas, maxSurge 0, maxUnavailable 1, minReadySeconds 3",
+     {"replicas": "10000", "max_surge": "0", "max_unavailable": "1", "min_ready_seconds": "3"}),
+    ("10,000 replicas, maxSurge 1%, maxUnavailable 0, minReadySeconds 3",
+     {"replicas": "10000", "max_surge": "1%", "max_unavailable": "0", "min_ready_seconds": "3"}),
+)
+
+_ETCD_FAULTS = ("stop:leader@2000,partition:leader@4000,heal@6000,restart:all@8000,stop:follower@10000,"
+                "partition:0-1-2-3|4-5-6-7-8-9-10-11@12000,heal@14000,restart:all@16000")
+# The cost is messages: heartbeats (members x ticks) plus appends and acks (members x writes), and
+# elections multiply both; the shortest heartbeat and election the parser accepts with the most
+# members, learners and writes, for the longest run the work estimate lets through.
+ETCD = (
+    ("9 voters + 3 learners, 10 ms heartbeat, 50 ms election, 200 writes/s, faults",
+     {"members": "9", "learners": "3", "heartbeat_ms": "10", "election_ms": "50", "write_rate": "200",
+      "duration_ms": "1000", "events": "stop:leader@200,partition:leader@400,heal@600,restart:all@800"}),
+    ("9 voters + 3 learners, 10 ms heartbeat, 100 ms election, 40 writes/s, faults",
+     {"members": "9", "learners": "3", "heartbeat_ms": "10", "election_ms": "100", "write_rate": "40",
+      "duration_ms": "120000", "events": _ETCD_FAULTS}),
+    ("9 voters + 3 learners, no pre-vote, no check-quorum, 200 writes/s",
+     {"members": "9", "learners": "3", "heartbeat_ms": "10", "election_ms": "50", "write_rate": "200",
+      "prevote": "false", "check_quorum": "false", "duration_ms": "3000", "events": _ETCD_FAULTS.replace("000", "00")}),
+)
+
+# Probes whose verdict cannot change are counted arithmetically, so the cost is the probes that must be
+# counted one by one: a failure threshold of 10,000 at a 1 s period over the 2-hour horizon.
+POD = (
+    ("liveness failureThreshold 10,000 every 1 s, hang at 10 s",
+     {"horizon_seconds": "7200", "liveness": "true", "liveness_period": "1", "liveness_failure_threshold": "10000",
+      "hang_at_seconds": "10"}),
+    ("three 1 s probes, thresholds 10,000, hang at 10 s",
+     {"horizon_seconds": "7200", "hang_at_seconds": "10",
+      "startup": "true", "startup_period": "1", "startup_failure_threshold": "10000",
+      "liveness": "true", "liveness_period": "1", "liveness_failure_threshold": "10000",
+      "readiness": "true", "readiness_period": "1", "readiness_failure_threshold": "10000",
+      "readiness_success_threshold": "10000"}),
+)
+
+_ENDPOINTS = ",".join(f"node-{'abcdefghij'[i % 10]}:ready" for i in range(50))
+# Without affinity the requests are drawn rule by rule as binomials; with ClientIP affinity that expires
+# between requests, and with IPVS, the engine walks requests one by one.
+SERVICE = (
+    ("50 endpoints, 100,000 requests, 50 clients, affinity expiring",
+     {"endpoints": _ENDPOINTS, "requests": "100000", "clients": "50", "session_affinity": "ClientIP",
+      "affinity_timeout_seconds": "1"}),
+    ("50 endpoints, 100,000 requests, 50 clients, IPVS least-connection",
+     {"endpoints": _ENDPOINTS, "requests": "100000", "clients": "50", "mode": "ipvs", "ipvs_scheduler": "lc"}),
+    ("50 endpoints, 100,000 requests, 50 clients, iptables",
+     {"endpoints": _ENDPOINTS, "requests": "100000", "clients": "50"}),
+)
+
+_ALIASED_POD = "{name: a, priority: -1, containers: [{resources: {requests: {cpu: 2m}}}, {}, {}, {}]}"
+_ALIASED = ("x: &p " + _ALIASED_POD + "\ny: &pods [" + ", ".join(["*p"] * 100) + "]\nnodes:\n"
+            + "\n".join(f"  - {{name: n{i}, allocatable: {{cpu: 1, memory: 1Gi}}, pods: *pods}}" for i in range(5))
+            + "\n"
+            + "\n".join(f"  - {{name: m{i}, allocatable: {{cpu: 1, memory: 1Gi}}, requested: {{cpu: 1}}}}"
+                        for i in range(45))
+            + "\npod: {requests: {cpu: 900m}}\n")
+_PREEMPTING = ("v: &v [" + ", ".join(f"{{name: p{j}, priority: {j * 97 % 1000}, requests: {{cpu: 200m, memory: 1Gi}}}}"
+                                      for j in range(10))
+               + "]\nnodes:\n"
+               + "\n".join(f"  - {{name: n{i}, allocatable: {{cpu: 2, memory: 16Gi}}, pods: *v}}" for i in range(50))
+               + "\npod: {priority: 500, requests: {cpu: 2, memory: 4Gi}}\n")
+# Preemption re-runs the filters for every victim it tries to reprieve, so the cost is listed pods on
+# nodes where the pod does not fit (500 in the whole scenario, 16 KB of YAML).
+SCHEDULER = (
+    ("500 aliased victims on 5 nodes, 45 full nodes", {"scenario": _ALIASED}),
+    ("50 nodes x 10 listed pods, nothing fits, preemption", {"scenario": _PREEMPTING}),
+)
+
+WORST_CASES = {
+    "rolling-update": ROLLING,
+    "etcd": ETCD,
+    "pod-lifecycle": POD,
+    "service": SERVICE,
+    "scheduler": SCHEDULER,
+}
