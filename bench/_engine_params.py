@@ -7,14 +7,13 @@ keeps drawing until the engine's own parser accepts one, so every case is a run 
 
 from __future__ import annotations
 
-import random
 import sys
 from pathlib import Path
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from sim.engine import ParamError, etcd, pod, rolling, scheduler, service  # noqa: E402
+from sim.engine import ParamError, etcd, pod, rolling, scheduler, service
 
 ENGINES = {
     rolling.KIND: rolling,

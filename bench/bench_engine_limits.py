@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from _engine_params import ENGINES, accepted  # noqa: E402
+from _engine_params import ENGINES, accepted
 
-from sim.engine.worst_cases import WORST_CASES  # noqa: E402
+from sim.engine.worst_cases import WORST_CASES
 
 BUDGET_MS = 50
 RETIMED_RANDOM = 3
