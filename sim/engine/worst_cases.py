@@ -8,6 +8,8 @@ limits of the knobs that drive its engine's cost (see the limits in the `_*_para
 
 from __future__ import annotations
 
+from ._raft_params import MAX_DURATION_MS, MAX_ESTIMATED_WORK, MIN_DURATION_MS, estimated_work
+
 # Pods that become ready at the same instant are one batch, so the cost is the number of controller
 # steps: one pod at a time (maxSurge 1 / maxUnavailable 0, or 0 / 1) is two steps per replica, and a
 # minReadySeconds apart from the readiness delay doubles the pod events.
@@ -21,21 +23,41 @@ ROLLING = (
      {"replicas": "10000", "max_surge": "1%", "max_unavailable": "0", "min_ready_seconds": "3"}),
 )
 
-_ETCD_FAULTS = ("stop:leader@2000,partition:leader@4000,heal@6000,restart:all@8000,stop:follower@10000,"
-                "partition:0-1-2-3|4-5-6-7-8-9-10-11@12000,heal@14000,restart:all@16000")
-# The cost is messages: heartbeats (members x ticks) plus appends and acks (members x writes), and
-# elections multiply both; the shortest heartbeat and election the parser accepts with the most
-# members, learners and writes, for the longest run the work estimate lets through.
+def _longest_etcd_run(raw: dict) -> dict:
+    """`raw` with the longest duration_ms (whole seconds) the etcd parser's work estimate lets through."""
+    def work(duration_ms):
+        return estimated_work(
+            voters=int(raw["members"]), learners=int(raw.get("learners", 0)), heartbeat_ms=int(raw["heartbeat_ms"]),
+            election_ms=int(raw["election_ms"]), write_rate=int(raw["write_rate"]), duration_ms=duration_ms)
+    duration = MIN_DURATION_MS
+    while duration + 1000 <= MAX_DURATION_MS and work(duration + 1000) <= MAX_ESTIMATED_WORK:
+        duration += 1000
+    return {**raw, "duration_ms": str(duration)}
+
+
+_ETCD_FAULTS = "stop:leader@200,partition:leader@400,heal@600,restart:all@800,stop:follower@900"
+# The cost is messages and ticks: heartbeats (members x ticks), appends and acks (members x writes)
+# and elections; each case is the longest run the work estimate (_raft_params.estimated_work) accepts.
 ETCD = (
-    ("9 voters + 3 learners, 10 ms heartbeat, 50 ms election, 200 writes/s, faults",
-     {"members": "9", "learners": "3", "heartbeat_ms": "10", "election_ms": "50", "write_rate": "200",
-      "duration_ms": "1000", "events": "stop:leader@200,partition:leader@400,heal@600,restart:all@800"}),
-    ("9 voters + 3 learners, 10 ms heartbeat, 100 ms election, 40 writes/s, faults",
-     {"members": "9", "learners": "3", "heartbeat_ms": "10", "election_ms": "100", "write_rate": "40",
-      "duration_ms": "120000", "events": _ETCD_FAULTS}),
-    ("9 voters + 3 learners, no pre-vote, no check-quorum, 200 writes/s",
-     {"members": "9", "learners": "3", "heartbeat_ms": "10", "election_ms": "50", "write_rate": "200",
-      "prevote": "false", "check_quorum": "false", "duration_ms": "3000", "events": _ETCD_FAULTS.replace("000", "00")}),
+    ("9 voters + 3 learners, 10 ms heartbeat, 50 ms election, 200 writes/s, faults", _longest_etcd_run(
+        {"members": "9", "learners": "3", "heartbeat_ms": "10", "election_ms": "50", "write_rate": "200",
+         "events": _ETCD_FAULTS})),
+    ("9 voters + 3 learners, no pre-vote, no check-quorum, 10 ms heartbeat, partitions", _longest_etcd_run(
+        {"members": "9", "learners": "3", "heartbeat_ms": "10", "election_ms": "50", "write_rate": "40",
+         "prevote": "false", "check_quorum": "false",
+         "events": "partition:0-1-2-3|4-5-6-7-8-9-10-11@300,heal@700,partition:leader@800"})),
+    ("9 voters, 200 writes/s, 1 s fsync, 500 ms RTT (slow disks and network)", _longest_etcd_run(
+        {"members": "9", "heartbeat_ms": "200", "election_ms": "1000", "write_rate": "200", "fsync_ms": "1000",
+         "rtt_ms": "500"})),
+    ("9 voters, 200 writes/s, default timing", _longest_etcd_run(
+        {"members": "9", "heartbeat_ms": "100", "election_ms": "1000", "write_rate": "200"})),
+    ("one member, 10 ms heartbeat (ticks only)", _longest_etcd_run(
+        {"members": "1", "heartbeat_ms": "10", "election_ms": "50", "write_rate": "0"})),
+    ("3 members, default timing and writes, a fault every second", _longest_etcd_run(
+        {"members": "3", "heartbeat_ms": "100", "election_ms": "1000", "write_rate": "10",
+         "events": ",".join(f"{action}@{second * 1000}" for second, action in enumerate(
+             ["stop:leader", "restart:all", "partition:leader", "heal"] * 7 + ["stop:leader", "restart:all"])
+         )})),
 )
 
 # Probes whose verdict cannot change are counted arithmetically, so the cost is the probes that must be
