@@ -50,6 +50,9 @@ _RULES = [
      gettext_noop("this run would need about %(estimate)s simulated messages and ticks (at most %(limit)s): shorten "
                   "“%(duration_ms)s”, raise “%(heartbeat_ms)s” or “%(election_ms)s”, or lower “%(write_rate)s” "
                   "or the number of members")),
+    (r"this run would schedule about (?P<probes>[\d,]+) probes \(at most (?P<limit>[\d,]+)\);.*",
+     gettext_noop("this run would schedule about %(probes)s probes (at most %(limit)s): shorten "
+                  "“%(horizon_seconds)s” or lengthen the probe periods")),
     (r"must be text such as .*", gettext_noop("must be text such as stop:leader@2000,restart:2@7000")),
     (r"is too long \(at most (?P<limit>\d+) characters\)", gettext_noop("is too long (at most %(limit)s characters)")),
     (r"has (?P<count>\d+) items; at most (?P<limit>\d+) are allowed",

@@ -61,17 +61,20 @@ ETCD = (
 )
 
 # Probes whose verdict cannot change are counted arithmetically, so the cost is the probes that must be
-# counted one by one: a failure threshold of 10,000 at a 1 s period over the 2-hour horizon.
+# counted one by one: thresholds of 10,000 at a 1 s period, as many probes as MAX_PROBES allows.
+_FAILING_PROBES = {"hang_at_seconds": "10", "liveness": "true", "liveness_period": "1",
+                   "liveness_failure_threshold": "10000", "readiness": "true", "readiness_period": "1",
+                   "readiness_failure_threshold": "10000", "readiness_success_threshold": "10000"}
 POD = (
-    ("liveness failureThreshold 10,000 every 1 s, hang at 10 s",
-     {"horizon_seconds": "7200", "liveness": "true", "liveness_period": "1", "liveness_failure_threshold": "10000",
-      "hang_at_seconds": "10"}),
-    ("three 1 s probes, thresholds 10,000, hang at 10 s",
-     {"horizon_seconds": "7200", "hang_at_seconds": "10",
-      "startup": "true", "startup_period": "1", "startup_failure_threshold": "10000",
-      "liveness": "true", "liveness_period": "1", "liveness_failure_threshold": "10000",
-      "readiness": "true", "readiness_period": "1", "readiness_failure_threshold": "10000",
-      "readiness_success_threshold": "10000"}),
+    ("liveness every 1 s (threshold 10,000) for 2 hours, readiness every 3 s, hang at 10 s",
+     {**_FAILING_PROBES, "horizon_seconds": "7200", "readiness_period": "3"}),
+    ("liveness and readiness every 1 s, thresholds 10,000, hang at 10 s, 4,998 s",
+     {**_FAILING_PROBES, "horizon_seconds": "4998"}),
+    ("three 1 s probes, thresholds 10,000, hang at 10 s, 3,332 s",
+     {**_FAILING_PROBES, "horizon_seconds": "3332", "startup": "true", "startup_period": "1",
+      "startup_failure_threshold": "10000"}),
+    ("liveness and readiness every 1 s, 3 s timeouts, thresholds 10,000, hang at 10 s, 4,998 s",
+     {**_FAILING_PROBES, "horizon_seconds": "4998", "liveness_timeout": "3", "readiness_timeout": "3"}),
 )
 
 _ENDPOINTS = ",".join(f"node-{'abcdefghij'[i % 10]}:ready" for i in range(50))
