@@ -468,101 +468,133 @@ class _Simulation:
     def _settle(self, *, deadline_check: bool = False):
         """Sync until a sync changes nothing: every scale triggers the next sync.
 
-        Each sync takes the status from ReplicaSet status at its start (`_pods`, inlined: this loop
-        runs twice per pod in a one-at-a-time rollout), runs the rollout, then syncRolloutStatus.
+        Each sync takes the status from ReplicaSet status at its start, runs the rollout, then
+        syncRolloutStatus. RollingUpdate runs use `_run_rolling`, which inlines this loop.
         """
-        if not self.rolling:
-            while True:
-                status = self._pods()
-                changed = self._sync_recreate()
-                self._sync_rollout_status(status, deadline_check)
-                if not changed:
-                    return
-                deadline_check = False
+        while True:
+            status = self._pods()
+            changed = self._sync_rolling() if self.rolling else self._sync_recreate()
+            self._sync_rollout_status(status, deadline_check)
+            if not changed:
+                return
+            deadline_check = False
+
+    def _run_rolling(self):
+        """`run`'s loop for RollingUpdate with `_settle` and `_apply_pod_events` inlined (same steps, same order).
+
+        What a one-pod-at-a-time rollout does twice per pod is inlined from _sync_rolling, _scale,
+        _add_pods, _remove_pods, _record and _sync_rollout_status (a 10,000-replica rollout runs it
+        30,000 times); anything less common goes through those methods.
+        """
         old, replicas, min_available = self.old, self.replicas, self.min_available
         max_total = replicas + self.surge_for_new_rs
         scale, sync_rollout_status = self._scale, self._sync_rollout_status
-        # What a one-pod-at-a-time rollout does twice per pod, inlined from _scale, _add_pods,
-        # _remove_pods, _record and _sync_rollout_status (a 10,000-replica rollout runs this 30,000 times);
-        # anything less common goes through those methods.
         t, conditions, append_step = self.t, self.conditions, self.steps.append
         ready_queue = self.queues[0][0]
         available_queue = self.queues[1][0] if len(self.queues) == 2 else None
         ready_delay, available_delay = self.ready_delay, self.available_delay
         new_pods_fail = self.params.new_pods_fail
+        queues, deadline = self.queues, self.deadline
+        deadline_check = False
         while True:
-            new = self.new
-            if new is None:
-                status = (old.replicas, 0, old.ready, old.available)
-                changed = self._sync_rolling()
-            else:
-                # _sync_rolling with the new ReplicaSet in place: reconcileNewReplicaSet (as
-                # _reconcile_new_replica_set), and only if it did not scale, reconcileOldReplicaSets
-                # (as _reconcile_old_replica_sets, _cleanup_unhealthy_replicas, _scale_down_old_for_rolling_update).
-                status = (old.replicas + new.replicas, new.replicas, old.ready + new.ready,
-                          old.available + new.available)
-                current_size = new.replicas
-                changed = False
-                if current_size > replicas:
-                    changed = scale(new, replicas)
-                elif current_size < replicas:
-                    total = old.replicas + current_size
-                    if total < max_total:
-                        size = current_size + min(max_total - total, replicas - current_size)
-                        cohort = [size - current_size, False, False]
-                        new.cohorts.append(cohort)
-                        if not new_pods_fail:
-                            ready_queue.append((t + ready_delay, new, cohort))
-                            if available_queue is not None:
-                                available_queue.append((t + available_delay, new, cohort))
-                        new.replicas = size
-                        append_step(_new_tuple(Step, (
-                            t, old.replicas, size, old.ready + new.ready, old.available + new.available,
-                            f"Scaled up replica set {NEW_RS_NAME} from {current_size} to {size}", NEW_RS_NAME,
-                            current_size, size)))
-                        changed = True
-                if not changed and old.replicas:
-                    max_scaled_down = old.replicas + new.replicas - min_available - (new.replicas - new.available)
-                    if max_scaled_down > 0:
-                        if old.replicas != old.available:
-                            changed = scale(old, old.replicas - min(max_scaled_down, old.replicas - old.available))
-                        available = old.available + new.available
-                        if available > min_available and old.replicas:
-                            current = old.replicas
-                            size = current - min(current, available - min_available)
-                            cohorts = old.cohorts
-                            if len(cohorts) == 1 and cohorts[0][1] and cohorts[0][2]:
-                                # Every old pod is ready and available: _remove_pods takes them from the one cohort.
-                                cohorts[0][0] -= current - size
-                                old.ready -= current - size
-                                old.available -= current - size
-                                if not cohorts[0][0]:
-                                    old.cohorts = []
-                                old.replicas = size
-                                append_step(_new_tuple(Step, (
-                                    t, size, new.replicas, old.ready + new.ready, old.available + new.available,
-                                    f"Scaled down replica set {OLD_RS_NAME} from {current} to {size}", OLD_RS_NAME,
-                                    current, size)))
-                                changed = True
-                            else:
-                                changed = scale(old, size) or changed
-            total, updated, ready, available = status
-            if (new is not None and (available >= min_available) == self.has_min_availability
-                    and conditions[PROGRESSING].reason == RS_UPDATED
-                    and not (updated == replicas and total == replicas and available == replicas)):
-                old_total, old_updated, old_ready, old_available = self.status
-                if (updated > old_updated or total - updated < old_total - old_updated
-                        or ready > old_ready or available > old_available):
-                    # syncRolloutStatus when it only records progress (no condition changes).
-                    self.progress_updated_at = t
-                    self.status = status
+            while True:
+                new = self.new
+                if new is None:
+                    status = (old.replicas, 0, old.ready, old.available)
+                    changed = self._sync_rolling()
+                else:
+                    # _sync_rolling with the new ReplicaSet in place: reconcileNewReplicaSet (as
+                    # _reconcile_new_replica_set), and only if it did not scale, reconcileOldReplicaSets
+                    # (as _reconcile_old_replica_sets, _cleanup_unhealthy_replicas, _scale_down_old_for_rolling_update).
+                    status = (old.replicas + new.replicas, new.replicas, old.ready + new.ready,
+                              old.available + new.available)
+                    current_size = new.replicas
+                    changed = False
+                    if current_size > replicas:
+                        changed = scale(new, replicas)
+                    elif current_size < replicas:
+                        total = old.replicas + current_size
+                        if total < max_total:
+                            size = current_size + min(max_total - total, replicas - current_size)
+                            cohort = [size - current_size, False, False]
+                            new.cohorts.append(cohort)
+                            if not new_pods_fail:
+                                ready_queue.append((t + ready_delay, new, cohort))
+                                if available_queue is not None:
+                                    available_queue.append((t + available_delay, new, cohort))
+                            new.replicas = size
+                            append_step(_new_tuple(Step, (
+                                t, old.replicas, size, old.ready + new.ready, old.available + new.available,
+                                f"Scaled up replica set {NEW_RS_NAME} from {current_size} to {size}", NEW_RS_NAME,
+                                current_size, size)))
+                            changed = True
+                    if not changed and old.replicas:
+                        max_scaled_down = old.replicas + new.replicas - min_available - (new.replicas - new.available)
+                        if max_scaled_down > 0:
+                            if old.replicas != old.available:
+                                changed = scale(old, old.replicas - min(max_scaled_down, old.replicas - old.available))
+                            available = old.available + new.available
+                            if available > min_available and old.replicas:
+                                current = old.replicas
+                                size = current - min(current, available - min_available)
+                                cohorts = old.cohorts
+                                if len(cohorts) == 1 and cohorts[0][1] and cohorts[0][2]:
+                                    # Every old pod is ready and available: _remove_pods takes them from the one cohort.
+                                    cohorts[0][0] -= current - size
+                                    old.ready -= current - size
+                                    old.available -= current - size
+                                    if not cohorts[0][0]:
+                                        old.cohorts = []
+                                    old.replicas = size
+                                    append_step(_new_tuple(Step, (
+                                        t, size, new.replicas, old.ready + new.ready, old.available + new.available,
+                                        f"Scaled down replica set {OLD_RS_NAME} from {current} to {size}", OLD_RS_NAME,
+                                        current, size)))
+                                    changed = True
+                                else:
+                                    changed = scale(old, size) or changed
+                total, updated, ready, available = status
+                if (new is not None and (available >= min_available) == self.has_min_availability
+                        and conditions[PROGRESSING].reason == RS_UPDATED
+                        and not (updated == replicas and total == replicas and available == replicas)):
+                    old_total, old_updated, old_ready, old_available = self.status
+                    if (updated > old_updated or total - updated < old_total - old_updated
+                            or ready > old_ready or available > old_available):
+                        # syncRolloutStatus when it only records progress (no condition changes).
+                        self.progress_updated_at = t
+                        self.status = status
+                    else:
+                        sync_rollout_status(status, deadline_check)
                 else:
                     sync_rollout_status(status, deadline_check)
+                if not changed:
+                    break
+                deadline_check = False
+            reason = conditions[PROGRESSING].reason
+            deadline_at = None if reason in (NEW_RS_AVAILABLE, TIMED_OUT) else self.progress_updated_at + deadline
+            pod_event_at = None
+            for queue, _ in queues:
+                if queue and (pod_event_at is None or queue[0][0] < pod_event_at):
+                    pod_event_at = queue[0][0]
+            if pod_event_at is not None and (deadline_at is None or pod_event_at <= deadline_at):
+                t = self.t = pod_event_at
+                # _apply_pod_events, inlined.
+                for queue, what in queues:
+                    while queue and queue[0][0] == t:
+                        _, rs, cohort = queue.popleft()
+                        count = cohort[0]
+                        if what & _READY and not cohort[1]:
+                            cohort[1] = True
+                            rs.ready += count
+                        if what & _AVAILABLE and not cohort[2]:
+                            cohort[2] = True
+                            rs.available += count
+                deadline_check = False
+            elif deadline_at is not None:
+                t = self.t = deadline_at
+                deadline_check = True
             else:
-                sync_rollout_status(status, deadline_check)
-            if not changed:
                 return
-            deadline_check = False
 
     def _deadline_pending(self) -> int | None:
         reason = self.conditions[PROGRESSING].reason
@@ -579,6 +611,9 @@ class _Simulation:
             Condition(0, PROGRESSING, "True", NEW_RS_AVAILABLE, f'ReplicaSet "{OLD_RS_NAME}" has successfully progressed.'),
         )
         self.conditions = {condition.type: condition for condition in initial}
+        if self.rolling:
+            self._run_rolling()
+            return self._result(initial)
         self._settle()
         queues = tuple(queue for queue, _ in self.queues)
         while True:
@@ -596,6 +631,9 @@ class _Simulation:
                 self._settle(deadline_check=True)
             else:
                 break
+        return self._result(initial)
+
+    def _result(self, initial) -> Result:
         return Result(
             strategy=self.params.strategy,
             resolved=resolve(self.params),
