@@ -10,17 +10,22 @@ from __future__ import annotations
 
 from ._raft_params import MAX_DURATION_MS, MAX_ESTIMATED_WORK, MIN_DURATION_MS, estimated_work
 
-# Pods that become ready at the same instant are one batch, so the cost is the number of controller
-# steps: one pod at a time (maxSurge 1 / maxUnavailable 0, or 0 / 1) is two steps per replica, and a
-# minReadySeconds apart from the readiness delay doubles the pod events.
+# Pods that become ready at the same instant are one batch, so the cost is the controller's steps, the
+# instants pods become ready or available and the condition changes; each case sits at the parser's
+# work cap (_rolling_params.estimated_work, MAX_ESTIMATED_WORK): one pod at a time (maxSurge 1 /
+# maxUnavailable 0, or 0 / 1) is two steps and one instant per replica, minReadySeconds adds an
+# instant, and a progress deadline shorter than the readiness delay adds two conditions.
 ROLLING = (
     ("10,000 replicas, maxSurge 1, maxUnavailable 0", {"replicas": "10000", "max_surge": "1", "max_unavailable": "0"}),
-    ("10,000 replicas, maxSurge 1, maxUnavailable 0, minReadySeconds 3",
-     {"replicas": "10000", "max_surge": "1", "max_unavailable": "0", "min_ready_seconds": "3"}),
-    ("10,000 replicas, maxSurge 0, maxUnavailable 1, minReadySeconds 3",
-     {"replicas": "10000", "max_surge": "0", "max_unavailable": "1", "min_ready_seconds": "3"}),
-    ("10,000 replicas, maxSurge 1%, maxUnavailable 0, minReadySeconds 3",
-     {"replicas": "10000", "max_surge": "1%", "max_unavailable": "0", "min_ready_seconds": "3"}),
+    ("10,000 replicas, maxSurge 0, maxUnavailable 1", {"replicas": "10000", "max_surge": "0", "max_unavailable": "1"}),
+    ("7,500 replicas, maxSurge 1, maxUnavailable 0, minReadySeconds 3",
+     {"replicas": "7500", "max_surge": "1", "max_unavailable": "0", "min_ready_seconds": "3"}),
+    ("3,750 replicas, maxSurge 0%, maxUnavailable 1, deadline expiring between pods",
+     {"replicas": "3750", "max_surge": "0%", "max_unavailable": "1", "pod_ready_seconds": "23019",
+      "progress_deadline_seconds": "2998"}),
+    ("3,333 replicas, maxSurge 1, minReadySeconds 3, deadline expiring between pods",
+     {"replicas": "3333", "max_surge": "1", "max_unavailable": "0", "min_ready_seconds": "3",
+      "pod_ready_seconds": "600", "progress_deadline_seconds": "300"}),
 )
 
 def _longest_etcd_run(raw: dict) -> dict:
