@@ -517,7 +517,7 @@ class _Simulation:
         available_queue = self.queues[1][0] if len(self.queues) == 2 else None
         ready_delay, available_delay = self.ready_delay, self.available_delay
         new_pods_fail = self.params.new_pods_fail
-        queues, deadline = self.queues, self.deadline
+        deadline = self.deadline
         deadline_check = False
         while True:
             while True:
@@ -595,23 +595,23 @@ class _Simulation:
                 deadline_check = False
             reason = conditions[PROGRESSING].reason
             deadline_at = None if reason in (NEW_RS_AVAILABLE, TIMED_OUT) else self.progress_updated_at + deadline
-            pod_event_at = None
-            for queue, _ in queues:
-                if queue and (pod_event_at is None or queue[0][0] < pod_event_at):
-                    pod_event_at = queue[0][0]
+            pod_event_at = ready_queue[0][0] if ready_queue else None
+            if available_queue and (pod_event_at is None or available_queue[0][0] < pod_event_at):
+                pod_event_at = available_queue[0][0]
             if pod_event_at is not None and (deadline_at is None or pod_event_at <= deadline_at):
                 t = self.t = pod_event_at
-                # _apply_pod_events, inlined.
-                for queue, what in queues:
-                    while queue and queue[0][0] == t:
-                        _, rs, cohort = queue.popleft()
-                        count = cohort[0]
-                        if what & _READY and not cohort[1]:
+                if available_queue is None:
+                    # _apply_pod_events, inlined for the usual single queue (ready and available together).
+                    while ready_queue and ready_queue[0][0] == t:
+                        _, rs, cohort = ready_queue.popleft()
+                        if not cohort[1]:
                             cohort[1] = True
-                            rs.ready += count
-                        if what & _AVAILABLE and not cohort[2]:
+                            rs.ready += cohort[0]
+                        if not cohort[2]:
                             cohort[2] = True
-                            rs.available += count
+                            rs.available += cohort[0]
+                else:
+                    self._apply_pod_events()
                 deadline_check = False
             elif deadline_at is not None:
                 t = self.t = deadline_at
