@@ -8,6 +8,8 @@ kind (bench/_engine_params.py, fixed seed). Record before changing an engine, ch
     .venv/bin/python bench/check_engine_outputs.py --check /tmp/engine-digests.json
 
 A case recorded but no longer accepted (a lowered limit) is reported as skipped, not as a difference.
+To compare with an older checkout, record here and run `--check` with this script and `_engine_params.py`
+copied into the older tree's `bench/` (checking needs only the engines).
 """
 
 from __future__ import annotations
@@ -33,13 +35,14 @@ django.setup()
 
 from _engine_params import ENGINES, accepted  # noqa: E402
 
-from sim import registry  # noqa: E402
 from sim.engine import ParamError  # noqa: E402
-from sim.engine.worst_cases import WORST_CASES  # noqa: E402
 
 
 def cases(random_count, seed):
     """(name, kind, raw) for every case, in a fixed order."""
+    from sim import registry
+    from sim.engine.worst_cases import WORST_CASES
+
     for simulator in registry.SIMULATORS:
         for slug, _, raw in simulator.presets:
             yield f"preset {simulator.kind}/{slug}", simulator.kind, dict(raw)
