@@ -75,6 +75,8 @@ MIN_AVAILABLE = "MinimumReplicasAvailable"
 MIN_UNAVAILABLE = "MinimumReplicasUnavailable"
 
 _READY, _AVAILABLE = 1, 2
+_SCALED_UP_NEW = f"Scaled up replica set {NEW_RS_NAME} from "
+_SCALED_DOWN_OLD = f"Scaled down replica set {OLD_RS_NAME} from "
 
 
 @contextmanager
@@ -552,7 +554,7 @@ class _Simulation:
                             new.replicas = size
                             append_step(_new_tuple(Step, (
                                 t, old.replicas, size, old.ready + new.ready, old.available + new.available,
-                                f"Scaled up replica set {NEW_RS_NAME} from {current_size} to {size}", NEW_RS_NAME,
+                                f"{_SCALED_UP_NEW}{current_size} to {size}", NEW_RS_NAME,
                                 current_size, size)))
                             changed = True
                     if not changed and old.replicas:
@@ -575,7 +577,7 @@ class _Simulation:
                                     old.replicas = size
                                     append_step(_new_tuple(Step, (
                                         t, size, new.replicas, old.ready + new.ready, old.available + new.available,
-                                        f"Scaled down replica set {OLD_RS_NAME} from {current} to {size}", OLD_RS_NAME,
+                                        f"{_SCALED_DOWN_OLD}{current} to {size}", OLD_RS_NAME,
                                         current, size)))
                                     changed = True
                                 else:
