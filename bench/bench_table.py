@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _server import gunicorn
 
-from sim.engine import etcd, pod, rolling, scheduler, service
+from sim.engine import etcd, pod, rolling, scheduler, service, worst_cases
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
@@ -77,11 +77,9 @@ def sim_query(engine, raw):
 
 
 def sim_rows():
-    etcd_worst = {"members": 9, "learners": 3, "heartbeat_ms": 10, "election_ms": 100, "write_rate": 40,
-                  "duration_ms": 120_000,
-                  "events": "stop:leader@20000,partition:leader@40000,heal@60000,restart:all@80000"}
-    pod_worst = {"horizon_seconds": 7200, "liveness": True, "liveness_period": 1,
-                 "liveness_failure_threshold": 10000, "hang_at_seconds": 10}
+    # The slowest accepted runs (sim/engine/worst_cases.py; bench_engine_limits.py times them).
+    etcd_worst = dict(worst_cases.ETCD[3][1])
+    pod_worst = dict(worst_cases.POD[1][1])
     endpoints = ",".join(f"node-{'abcdefghij'[i % 10]}:ready" for i in range(50))
     cases = [
         ("rolling-update", rolling, {}, {"replicas": 10_000, "max_surge": "1", "max_unavailable": "0"}),
