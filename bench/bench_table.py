@@ -45,26 +45,23 @@ from quiz.models import Mix
 from quiz.quizzes import QuizSpec
 from quiz.services import attempt_start, deck_add_all
 
-user = get_user_model().objects.create_user("bench", password="bench-password-1")
-deck_add_all(user=user)
-session = SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session.create()
+def learner_with_session(name):  # a learner with the whole catalogue in the deck, and a signed-in session
+    learner = get_user_model().objects.create_user(name, password="bench-password-1")
+    deck_add_all(user=learner)
+    store = SessionStore()
+    store[SESSION_KEY] = str(learner.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = learner.get_session_auth_hash()
+    store.create()
+    return learner, store
+
+
+user, session = learner_with_session("bench")
 spec = QuizSpec(topics=tuple(Topic.objects.all()), count=10, difficulty_min=1, difficulty_max=3, mix=Mix.CHOICES)
 attempt = attempt_start(user=user, spec=spec, time_limit_minutes=120)
 item = attempt.items.order_by("position").first()
-raters = []
-for name in ("rater-1", "rater-2"):  # one learner per wrk thread for the question-page rating row
-    rater = get_user_model().objects.create_user(name, password="bench-password-1")
-    deck_add_all(user=rater)
-    rater_session = SessionStore()
-    rater_session[SESSION_KEY] = str(rater.pk)
-    rater_session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    rater_session[HASH_SESSION_KEY] = rater.get_session_auth_hash()
-    rater_session.create()
-    raters.append(rater_session.session_key)
+# One learner per wrk thread for the question-page rating row.
+raters = [learner_with_session(name)[1].session_key for name in ("rater-1", "rater-2")]
 slugs = list(Question.objects.published().order_by("number").values_list("slug", flat=True))
 print("BENCH-SETUP " + json.dumps({"session": session.session_key, "attempt": attempt.pk,
                                   "position": item.position, "value": item.options[0]["value"],

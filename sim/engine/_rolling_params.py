@@ -222,6 +222,7 @@ def parse_params(raw: Mapping[str, object]) -> Params:
     if not {"min_ready_seconds", "progress_deadline_seconds"} & errors.keys() and deadline <= min_ready:
         errors["progress_deadline_seconds"] = DEADLINE_NOT_AFTER_MIN_READY
 
+    params = None
     if not errors:
         params = Params(
             replicas=replicas,
@@ -243,16 +244,7 @@ def parse_params(raw: Mapping[str, object]) -> Params:
 
     if errors:
         raise ParamError(errors)
-    return Params(
-        replicas=replicas,
-        strategy=strategy,
-        max_surge=surge,
-        max_unavailable=unavailable,
-        min_ready_seconds=min_ready,
-        pod_ready_seconds=pod_ready,
-        progress_deadline_seconds=deadline,
-        new_pods_fail=new_pods_fail,
-    )
+    return params
 
 
 def _number(value: str) -> int:
