@@ -1,12 +1,15 @@
 """Dashboard figures for one learner: today, streak, review heatmap, due forecast, true retention, card states."""
 
+import functools
 import heapq
 import math
 import zlib
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+import fsrs
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.db.models import CharField, Count, Q
@@ -111,8 +114,7 @@ class RecallModel:
     decay: float
 
     @classmethod
-    def at(cls, moment: datetime, preferences: Preferences) -> "RecallModel":
-        scheduler = scheduler_for(preferences.desired_retention, preferences.fsrs_parameters)
+    def of(cls, scheduler: fsrs.Scheduler, moment: datetime) -> "RecallModel":
         return cls(at_us=_to_micros(moment), factor=scheduler._FACTOR, decay=scheduler._DECAY)
 
     def recall(self, stability: float | None, last_us: int | None) -> float | None:
@@ -153,7 +155,9 @@ def deck_rows(*, user: AbstractBaseUser, preferences: Preferences | None = None,
 
 def _interview_model(preferences: Preferences) -> RecallModel | None:
     interview = interview_of(preferences)
-    return None if interview is None else RecallModel.at(interview.at, preferences)
+    if interview is None:
+        return None
+    return RecallModel.of(scheduler_for(preferences.desired_retention, preferences.fsrs_parameters), interview.at)
 
 
 def _preferences_fingerprint(preferences: Preferences) -> str:
@@ -169,7 +173,9 @@ def _preferences_fingerprint(preferences: Preferences) -> str:
 DECK_OVERLAY_MAX = 500
 
 
-def deck_snapshot(*, user: AbstractBaseUser, preferences: Preferences, content: int) -> list[tuple]:
+def deck_snapshot(
+    *, user: AbstractBaseUser, preferences: Preferences, content: int, topics: Callable[[], dict] = question_topics
+) -> list[tuple]:
     """The user's deck rows (`_deck_cards`), from a cached snapshot patched with the cards rated since it was read.
 
     The snapshot is keyed by the stats version and log generation (bumped by every card write but a
@@ -194,19 +200,20 @@ def deck_snapshot(*, user: AbstractBaseUser, preferences: Preferences, content: 
             return list(cards.values())
     log_id = latest_log_id(user=user) or 0
     values = _card_values(Card.objects.for_user(user)).values_list(*CARD_COLUMNS)
-    cards = _deck_cards(values, topic_of=question_topics(), model=model)
+    cards = _deck_cards(values, topic_of=topics(), model=model)
     cache.set(key, (log_id, cards), DASHBOARD_CACHE_SECONDS)
     return list(cards.values())
 
 
 def interview_figures(
-    *, user: AbstractBaseUser, preferences: Preferences, today: date, new_done: int = 0, rows: list[tuple] | None = None
+    *, user: AbstractBaseUser, preferences: Preferences, today: date, new_done: int = 0, rows: list[tuple] | None = None,
+    topics: list[Topic] | None = None,
 ) -> InterviewFigures | None:
     """Recall predicted for the interview, per topic and overall; None without a date or once it has passed.
 
     The pace counts today's first reviews of new cards too, as the queue does, so it holds all day.
     `rows` are the deck rows (`deck_rows` or `deck_snapshot`, with the recall at the interview); sums are
-    `math.fsum`, so they do not depend on the rows' order. Two queries: the topics and the weakest cards' questions.
+    `math.fsum`, so they do not depend on the rows' order. Two queries: the topics (unless given) and the weakest cards' questions.
     """
     interview = interview_of(preferences)
     if interview is None or interview.date < today:
@@ -245,7 +252,7 @@ def interview_figures(
             TopicRecall(name=topic.name_zh if zh else topic.name_en, studied=per_topic[topic.pk][0],
                         unseen=per_topic[topic.pk][1], at_risk=per_topic[topic.pk][2],
                         recall_sum=math.fsum(per_topic[topic.pk][3]))
-            for topic in Topic.objects.only("pk", "name_en", "name_zh", "position", "slug")
+            for topic in (topics_in_order() if topics is None else topics)
             if topic.pk in per_topic
         ],
         weakest=[(questions[pk], recall) for recall, pk in at_risk if pk in questions],
@@ -357,11 +364,15 @@ def _add_sums(into: dict[int, list[int]], sums: dict[int, list[int]], sign: int 
             del into[topic_id]
 
 
-def _topic_rows(sums: dict[int, list[int]]) -> list[tuple[str, int, int]]:
+def topics_in_order() -> list[Topic]:
+    return list(Topic.objects.only("pk", "name_en", "name_zh", "position", "slug"))
+
+
+def _topic_rows(sums: dict[int, list[int]], topics: list[Topic] | None = None) -> list[tuple[str, int, int]]:
     zh = is_zh()
     return [
         (topic.name_zh if zh else topic.name_en, *sums[topic.pk])
-        for topic in Topic.objects.only("pk", "name_en", "name_zh", "position", "slug")
+        for topic in (topics_in_order() if topics is None else topics)
         if topic.pk in sums
     ]
 
@@ -378,13 +389,13 @@ def retention_by_topic(
 HISTORY_STEP_MAX = 60
 
 
-def _history_from_scratch(*, user: AbstractBaseUser, since: date, through: date) -> dict:
+def _history_from_scratch(*, user: AbstractBaseUser, since: date, through: date, topics: Callable[[], dict]) -> dict:
     counts = daily_review_counts(user=user, since=since, until=through)
     run = streak(counts, today=through + timedelta(days=1))
     if run >= (through - since).days + 1:
         # The streak runs back past the window: count every earlier day too, once.
         run = streak(daily_review_counts(user=user, until=through), today=through + timedelta(days=1))
-    retention = _retention_per_card(user=user, first=since, last=through, topic_of=question_topics())
+    retention = _retention_per_card(user=user, first=since, last=through, topic_of=topics())
     return {"since": since, "through": through, "counts": counts, "streak": run, "retention": retention}
 
 
@@ -406,7 +417,9 @@ def _history_advanced(history: dict, *, user: AbstractBaseUser, since: date, thr
     return {"since": since, "through": through, "counts": counts, "streak": run, "retention": retention}
 
 
-def review_history(*, user: AbstractBaseUser, preferences: Preferences, today: date, content: int) -> dict:
+def review_history(
+    *, user: AbstractBaseUser, preferences: Preferences, today: date, content: int, topics: Callable[[], dict] = question_topics
+) -> dict:
     """Past days' review figures (days before today): counts per day in the heatmap's window, the streak that
     ends yesterday, and true retention per topic; today's part is added live by `dashboard_figures`.
 
@@ -423,7 +436,7 @@ def review_history(*, user: AbstractBaseUser, preferences: Preferences, today: d
     if history is not None and history["through"] < through and (through - history["through"]).days <= HISTORY_STEP_MAX:
         history = _history_advanced(history, user=user, since=since, through=through)
     else:
-        history = _history_from_scratch(user=user, since=since, through=through)
+        history = _history_from_scratch(user=user, since=since, through=through, topics=topics)
     cache.set(key, history, DASHBOARD_CACHE_SECONDS)
     return history
 
@@ -448,14 +461,17 @@ def dashboard_figures(
     queue = queue or review_queue(user=user, preferences=preferences, now=now, pick_card=False)
     content = content_version() if content is None else content
     today = queue.day.date
-    history = review_history(user=user, preferences=preferences, today=today, content=content)
+    # Question -> topic, read at most once, and only if a cache has to be filled.
+    topics = functools.cache(question_topics)
+    history = review_history(user=user, preferences=preferences, today=today, content=content, topics=topics)
     counts = {**history["counts"], today: queue.done} if queue.done else history["counts"]
     retention_sums = {topic_id: list(sums) for topic_id, sums in history["retention"].items()}
     if queue.done:
         _add_sums(retention_sums, _retention_joined(user=user, first=today, last=today))
-    retention_rows = _topic_rows(retention_sums)
+    topic_list = topics_in_order()
+    retention_rows = _topic_rows(retention_sums, topic_list)
     passed, total = sum(row[1] for row in retention_rows), sum(row[2] for row in retention_rows)
-    rows = deck_snapshot(user=user, preferences=preferences, content=content)
+    rows = deck_snapshot(user=user, preferences=preferences, content=content, topics=topics)
     by_state = cards_by_state(user=user, rows=rows)
     forecast = forecast_from_rows(rows, starts=forecast_starts(preferences=preferences, today=today))
     forecast_labels = [gettext("Today")] + [date_format(today + timedelta(days=offset), "n/j") for offset in range(1, FORECAST_DAYS)]
@@ -474,7 +490,8 @@ def dashboard_figures(
         retention=charts.retention_chart(retention_rows),
         retention_overall=charts.retention_chart([(gettext("All topics"), passed, total)]).rows[0] if total else None,
         in_deck=sum(by_state.values()),
-        interview=interview_figures(user=user, preferences=preferences, today=today, new_done=queue.new_done, rows=rows),
+        interview=interview_figures(user=user, preferences=preferences, today=today, new_done=queue.new_done, rows=rows,
+                                    topics=topic_list),
         states=charts.stacked_bar([
             (key, label, by_state[state]) for key, label, state in (
                 ("new", State.NEW.label, State.NEW),
