@@ -3,9 +3,9 @@
 1. Server time of the review page (and, for information, an htmx rating) for a learner with 5,000
    cards and 100,000 review logs, among other learners with 100,000 more logs. Measured in-process
    through Django's full request handler. Target: median under 20 ms.
-   The dashboard, without and with an interview date, both warm (charts cached for the review day)
-   and cold (cache cleared before every request, as the first view after a review). Median and p95
-   of wall and CPU time. Targets: warm and cold medians under 60 ms (issue 17), and under 30 ms
+   The dashboard, without and with an interview date: warm (page cached), cold after a rating, cold
+   on a new review day, and from scratch (empty cache; printed, not a target). Median and p95 of
+   wall and CPU time. Targets: warm and cold medians under 60 ms (issue 17), and under 30 ms
    (issue 19). CPU time of the process is printed beside wall time: on a shared machine the wall
    time mostly measures the other processes, so the targets are checked on CPU time; the load
    average is printed with the figures.
@@ -159,20 +159,46 @@ def time_requests(client, method, path, runs, *, before=None, cpu=None, **extra)
 
 
 def bench_dashboard(client, heavy, now):
-    """The dashboard cached and cold, without and with an interview date three weeks ahead."""
+    """The dashboard without and with an interview date three weeks ahead, in four cache states.
+
+    warm: the page is cached (nothing changed since the last view). cold after a rating: one rating
+    (through the review service, untimed) before every request, so the page and today's figures are
+    computed again from the cached past days and deck snapshot. cold on a new day: the clock moves one
+    day on before every request, so the past days' history is brought forward. from scratch: the cache
+    is emptied before every request (the first view ever, or after a deck removal or the undo of an
+    earlier day's rating).
+    """
+    from unittest import mock
+
     from django.core.cache import cache
+    from django.utils import timezone
 
     from quiz.models import Preferences
+    from quiz.queue import review_queue
+    from quiz.services import review_record
 
+    def rate_one():
+        preferences = Preferences.objects.get(user=heavy)
+        queue = review_queue(user=heavy, preferences=preferences, now=timezone.now())
+        review_record(user=heavy, card_id=queue.card.pk, rating=3, version=queue.card.version, preferences=preferences)
+
+    real_now = timezone.now
     results = {}
     for label, interview in (("dashboard", None), ("dashboard + interview date", (now + timedelta(days=21)).date())):
         Preferences.objects.filter(user=heavy).update(interview_date=interview)
         cache.clear()
         client.get("/en/dashboard/")
-        for mode, before in (("warm", None), ("cold", cache.clear)):
+        for mode, before, runs in (("warm", None, 30), ("cold after a rating", rate_one, 30),
+                                   ("from scratch", cache.clear, 30)):
             cpu = []
-            wall = time_requests(client, "get", "/en/dashboard/", 30, before=before, cpu=cpu)
+            wall = time_requests(client, "get", "/en/dashboard/", runs, before=before, cpu=cpu)
             results[f"{label} ({mode})"] = (wall, cpu)
+        # A new review day before each request (ten days on; the session outlives them).
+        wall, cpu, start = [], [], real_now()
+        for day in range(1, 11):
+            with mock.patch("django.utils.timezone.now", lambda day=day, start=start: start + timedelta(days=day)):
+                wall += time_requests(client, "get", "/en/dashboard/", 1, cpu=cpu)
+        results[f"{label} (cold on a new day)"] = (wall, cpu)
     Preferences.objects.filter(user=heavy).update(interview_date=None)
     return results
 
@@ -216,6 +242,10 @@ def bench_pages(heavy):
     for name, (wall, cpu) in dashboards.items():
         value = statistics.median(cpu)
         ok = value < DASHBOARD_TARGET_MS
+        if "from scratch" in name:
+            # Not a target: the worst case, after the rare writes that empty the past days' cache.
+            print(f"Info: {name}: CPU median {value:.2f} ms, wall {statistics.median(wall):.2f} ms")
+            continue
         dashboard_ok &= ok
         stretch = "MET" if value < DASHBOARD_STRETCH_MS else "NOT MET"
         print(f"Target: {name} under {DASHBOARD_TARGET_MS:.0f} ms -> {'MET' if ok else 'NOT MET'}; "
