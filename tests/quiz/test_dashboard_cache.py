@@ -204,10 +204,10 @@ def test_deleting_a_log_in_the_admin_matches_from_scratch(client, learner):
 def test_after_a_rating_the_deck_is_not_read_again(client, learner, django_assert_num_queries):
     _user, cards = learner
     rate(cards[3])
-    # session, user, preferences; due counts, today's logs, interview pace, new cards; content version;
+    # session, user, preferences; due and today's log counts, interview pace, new cards; content version;
     # today's retention, topics; the cards rated since the deck snapshot; weakest cards' questions;
     # expired quizzes, quiz scores
-    with django_assert_num_queries(14) as context:
+    with django_assert_num_queries(13) as context:
         client.get(DASHBOARD)
     card_reads = [query["sql"] for query in context.captured_queries if 'FROM "quiz_card"' in query["sql"]]
     assert all("quiz_reviewlog" in sql or "COUNT" in sql for sql in card_reads)

@@ -152,10 +152,10 @@ def test_the_dashboard_shows_todays_numbers(client):
 def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num_queries):
     user = make_user()
     client.force_login(user)
-    # session, user, preferences; due counts, today's logs, new cards; content version; past days' counts,
+    # session, user, preferences; due and today's log counts, new cards; content version; past days' counts,
     # retention (question->topic, card->question, per-card counts); topics; latest log and the deck (the
     # deck snapshot); expired quizzes, quiz scores
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         client.get(DASHBOARD)
     topic = make_topic("many")
     today = timezone.now().date()
@@ -166,10 +166,10 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num
     Preferences.objects.filter(user=user).update(interview_date=today + timedelta(days=30))
     cache.clear()
     # ... with the interview panel: the interview pace (queue), today's retention, the weakest cards' questions
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         client.get(DASHBOARD)
     # cached: only the session, user, preferences, today's live counts, the content version and the quiz trend
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(DASHBOARD)
     # 40 more cards with 3,000 logs over two years cost the same queries
     more = [make_card(user, make_question(f"more-{n}", topic=topic), state=State.REVIEW, stability=5.0, difficulty=5.0,
@@ -180,7 +180,7 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num
         for n in range(3000)
     ])
     cache.clear()
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         client.get(DASHBOARD)
 
 
