@@ -319,6 +319,21 @@ def run_client(port, session, results, deadline, seed):
             results["errors"].append(f"POST {status}")
 
 
+def server_cpu_seconds(port):
+    """User + system CPU seconds of the gunicorn processes bound to `port` (Linux /proc), or None elsewhere."""
+    total, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if f"127.0.0.1:{port}".encode() not in (stat.parent / "cmdline").read_bytes():
+                continue
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        found = True
+    return total / os.sysconf("SC_CLK_TCK") if found else None
+
+
 def bench_throughput(env):
     from django.db import connections
 
@@ -333,18 +348,24 @@ def bench_throughput(env):
         deadline = time.monotonic() + THROUGHPUT_SECONDS
         threads = [threading.Thread(target=run_client, args=(port, session, results, deadline, n))
                    for n, (_user, session) in enumerate(sessions)]
+        cpu_before = server_cpu_seconds(port)
         started = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        cpu_after = server_cpu_seconds(port)
     recorded = ReviewLog.objects.filter(user__username__startswith="client-").count() - before
     accepted = len(results["latencies"])
     print(f"Throughput: {CLIENTS} clients x up to {REVIEWS_PER_CLIENT} ratings (htmx POST, next card in the response), "
           f"gunicorn 2 sync workers, DEBUG off, SQLite WAL + IMMEDIATE")
     print(f"  {accepted} ratings in {elapsed:.2f} s = {accepted / elapsed:.0f} submissions/s; "
           f"latency median {statistics.median(results['latencies']):.1f} ms, p95 {percentile(results['latencies'], 0.95):.1f} ms")
+    if cpu_before is not None and accepted:
+        per_rating = (cpu_after - cpu_before) * 1000 / accepted
+        print(f"  server CPU per rating {per_rating:.1f} ms (gunicorn processes): at most {2000 / per_rating:.0f} ratings/s "
+              f"on two otherwise idle CPUs")
     print(f"  errors: {len(results['errors'])}{' ' + repr(results['errors'][:5]) if results['errors'] else ''}; "
           f"review logs written: {recorded} (one per accepted rating: {'yes' if recorded == accepted else 'NO'})")
     if accepted < CLIENTS * REVIEWS_PER_CLIENT and not results["errors"]:
