@@ -97,6 +97,15 @@ def test_a_rating_shows_at_once_and_as_from_scratch(client, learner, path):
     assert '<dd class="stat-reviewed">2</dd>' in html
 
 
+def test_a_rating_from_a_question_page_that_adds_its_card_matches_from_scratch(client, learner):
+    question = make_question("rated-from-its-page", topic=make_topic("topic-1"))
+
+    response = client.post(f"/en/questions/{question.slug}/rate/", {"rating": Rating.HARD}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert "Learning: 1" in assert_as_from_scratch(client)
+
+
 def test_many_ratings_one_after_another_match_from_scratch_each_time(client, learner):
     _user, cards = learner
     for n, card in enumerate(cards[:7]):
