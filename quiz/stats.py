@@ -81,23 +81,18 @@ def question_topics() -> dict[int, int]:
     return dict(Question.objects.values_list("pk", "topic_id").order_by())
 
 
-EPOCH = datetime(1970, 1, 1)
-MICROSECOND = timedelta(microseconds=1)
-DAY_US = 86_400_000_000
-
-
-def _micros(text: str | None) -> int | None:
-    """Microseconds since the epoch (UTC) of a datetime read as text (SQLite's has no offset, PostgreSQL's has +00)."""
+def _naive_utc(text: str | None) -> datetime | None:
+    """A datetime read as text (SQLite's has no offset, PostgreSQL's has +00) as naive UTC: no tzinfo calls per card."""
     if text is None:
         return None
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return (moment - EPOCH) // MICROSECOND
+    return moment
 
 
-def _to_micros(moment: datetime) -> int:
-    return (moment.astimezone(UTC).replace(tzinfo=None) - EPOCH) // MICROSECOND
+def _to_naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -105,22 +100,22 @@ class RecallModel:
     """FSRS-6 retrievability at one instant, as `fsrs.Scheduler.get_card_retrievability` computes it.
 
     (1 + factor * t / S) ** decay with t the whole days since the last review (fsrs/scheduler.py,
-    `Scheduler.__init__` sets `_DECAY = -w[20]` and `_FACTOR = 0.9 ** (1 / _DECAY) - 1`), here over
-    integers (microseconds since the epoch) so that it needs no datetime per card.
+    `Scheduler.__init__` sets `_DECAY = -w[20]` and `_FACTOR = 0.9 ** (1 / _DECAY) - 1`,
+    `get_card_retrievability` takes `max(0, (current - last_review).days)`), over naive UTC datetimes.
     """
 
-    at_us: int
+    at: datetime
     factor: float
     decay: float
 
     @classmethod
     def of(cls, scheduler: fsrs.Scheduler, moment: datetime) -> "RecallModel":
-        return cls(at_us=_to_micros(moment), factor=scheduler._FACTOR, decay=scheduler._DECAY)
+        return cls(at=_to_naive_utc(moment), factor=scheduler._FACTOR, decay=scheduler._DECAY)
 
-    def recall(self, stability: float | None, last_us: int | None) -> float | None:
-        if stability is None or last_us is None:
+    def recall(self, stability: float | None, last_review: datetime | None) -> float | None:
+        if stability is None or last_review is None:
             return None
-        return (1 + self.factor * max(0, (self.at_us - last_us) // DAY_US) / stability) ** self.decay
+        return (1 + self.factor * max(0, (self.at - last_review).days) / stability) ** self.decay
 
 
 CARD_COLUMNS = ("pk", "question_id", "state", "stability", "reviewed", "due_text")
@@ -132,16 +127,15 @@ def _card_values(cards):
 
 
 def _deck_cards(values, *, topic_of: dict[int, int] | None, model: RecallModel | None) -> dict[int, tuple]:
-    """card id -> (question, topic, state, stability, last review us, due us, recall at the interview or None).
+    """card id -> (question, topic, state, due as naive UTC, recall at the interview or None).
 
     `values` are CARD_COLUMNS, plus the topic id last when `topic_of` is None.
     """
     cards = {}
     for pk, question_id, state, stability, reviewed, due, *topic in values:
-        last_us = _micros(reviewed)
-        recall = model.recall(stability, last_us) if model is not None else None
+        recall = model.recall(stability, _naive_utc(reviewed)) if model is not None else None
         topic_id = topic[0] if topic_of is None else topic_of[question_id]
-        cards[pk] = (question_id, topic_id, state, stability, last_us, _micros(due), recall)
+        cards[pk] = (question_id, topic_id, state, _naive_utc(due), recall)
     return cards
 
 
@@ -222,7 +216,7 @@ def interview_figures(
     rows = deck_rows(user=user, preferences=preferences) if rows is None else rows
     per_topic: dict[int, list] = {}
     recalls = []
-    for question_id, topic_id, _state, _stability, _last, _due, recall in rows:
+    for question_id, topic_id, _state, _due, recall in rows:
         counts = per_topic.get(topic_id)
         if counts is None:
             counts = per_topic[topic_id] = [0, 0, 0, []]
@@ -298,19 +292,19 @@ def streak(counts: dict[date, int], *, today: date) -> int:
     return length
 
 
-def forecast_starts(*, preferences: Preferences, today: date) -> list[int]:
-    """The starts (microseconds since the epoch) of today's review day and the FORECAST_DAYS after it."""
+def forecast_starts(*, preferences: Preferences, today: date) -> list[datetime]:
+    """The starts (naive UTC) of today's review day and the FORECAST_DAYS after it."""
     zone, hour = preferences.zone, preferences.day_start_hour
-    return [_to_micros(day_start(today + timedelta(days=offset), zone=zone, day_start_hour=hour))
+    return [_to_naive_utc(day_start(today + timedelta(days=offset), zone=zone, day_start_hour=hour))
             for offset in range(FORECAST_DAYS + 1)]
 
 
-def forecast_from_rows(rows: list[tuple], *, starts: list[int]) -> list[int]:
+def forecast_from_rows(rows: list[tuple], *, starts: list[datetime]) -> list[int]:
     """Cards falling due on each of the next FORECAST_DAYS review days; overdue cards count for today."""
     counts = [0] * FORECAST_DAYS
     end = starts[-1]
     for row in rows:
-        due = row[5]
+        due = row[3]
         if due is not None and due < end and row[2] != State.NEW:
             counts[max(0, bisect_right(starts, due) - 1)] += 1
     return counts

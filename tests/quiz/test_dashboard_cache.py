@@ -257,7 +257,7 @@ def test_predicted_recall_equals_fsrs_retrievability(stability, last_review, gap
                      last_review=last_review)
     model = RecallModel.of(scheduler, moment)
 
-    recall = model.recall(stability, (last_review.replace(tzinfo=None) - datetime(1970, 1, 1)) // timedelta(microseconds=1))
+    recall = model.recall(stability, last_review.replace(tzinfo=None))
 
     assert recall == scheduler.get_card_retrievability(card, current_datetime=moment)
 
