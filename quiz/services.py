@@ -161,8 +161,11 @@ def review_record(
         # No stats-version bump here: today's latest log id is part of the dashboard's cache key and
         # its deck snapshot re-reads the cards rated since it was taken, which saves every rating a
         # write to the preferences row. Only a rating that falls on an earlier review day than the
-        # current one (shown before the day started) changes a past day's history.
-        if log.day < review_date(now, zone=preferences.zone, day_start_hour=preferences.day_start_hour):
+        # current one (shown before the day started) changes a past day's history. The clock is read after
+        # the writes, so a dashboard that began its day before this commit is at most the commit's own
+        # duration late (below a millisecond) to learn of it.
+        today = review_date(max(now, timezone.now()), zone=preferences.zone, day_start_hour=preferences.day_start_hour)
+        if log.day < today:
             _stats_changed(user, logs=True)
     return ReviewResult(recorded=True, card=card, log=log)
 

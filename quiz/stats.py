@@ -168,34 +168,37 @@ DECK_OVERLAY_MAX = 500
 
 
 def deck_snapshot(
-    *, user: AbstractBaseUser, preferences: Preferences, content: int, topics: Callable[[], dict] = question_topics
+    *, user: AbstractBaseUser, preferences: Preferences, content: int, today: date,
+    topics: Callable[[], dict] = question_topics,
 ) -> list[tuple]:
     """The user's deck rows (`_deck_cards`), from a cached snapshot patched with the cards rated since it was read.
 
     The snapshot is keyed by the stats version and log generation (bumped by every card write but a
-    rating), the content version (publishing, topics) and the settings it used; a rating always writes a
-    review log, so re-reading the cards with logs newer than the snapshot's latest log makes it current:
-    one small query instead of the whole deck. The latest log id is read before the cards, so a rating
-    committed in between is re-read too.
+    rating), the content version (publishing, topics) and the settings it used. A rating always writes a
+    review log dated on the review day it was shown (an earlier day than the current one bumps the log
+    generation), so re-reading the cards with logs dated on or after the day the snapshot was taken makes it
+    current: one small query instead of the whole deck. Days rather than log ids: on PostgreSQL ids are
+    handed out before commit, so a later id may commit first. On a new day the patched snapshot is stored again.
     """
     key = (f"dashboard-deck:{user.pk}:{preferences.stats_version}:{preferences.log_generation}:{content}:"
            f"{_preferences_fingerprint(preferences)}")
     model = _interview_model(preferences)
     cached = cache.get(key)
     if cached is not None:
-        log_id, cards = cached
+        taken, cards = cached
         rated = Card.objects.for_user(user).filter(
-            pk__in=ReviewLog.objects.filter(user=user, pk__gt=log_id).values("card_id")
+            pk__in=ReviewLog.objects.filter(user=user, day__gte=taken).values("card_id")
         )
         # A join for the topics: only the few cards rated since the snapshot.
         changed = list(_card_values(rated).values_list(*CARD_COLUMNS, "question__topic_id")[:DECK_OVERLAY_MAX + 1])
         if len(changed) <= DECK_OVERLAY_MAX:
             cards.update(_deck_cards(changed, topic_of=None, model=model))
+            if taken < today:
+                cache.set(key, (today, cards), DASHBOARD_CACHE_SECONDS)
             return list(cards.values())
-    log_id = latest_log_id(user=user) or 0
     values = _card_values(Card.objects.for_user(user)).values_list(*CARD_COLUMNS)
     cards = _deck_cards(values, topic_of=topics(), model=model)
-    cache.set(key, (log_id, cards), DASHBOARD_CACHE_SECONDS)
+    cache.set(key, (today, cards), DASHBOARD_CACHE_SECONDS)
     return list(cards.values())
 
 
@@ -465,7 +468,7 @@ def dashboard_figures(
     topic_list = topics_in_order()
     retention_rows = _topic_rows(retention_sums, topic_list)
     passed, total = sum(row[1] for row in retention_rows), sum(row[2] for row in retention_rows)
-    rows = deck_snapshot(user=user, preferences=preferences, content=content, topics=topics)
+    rows = deck_snapshot(user=user, preferences=preferences, content=content, today=today, topics=topics)
     by_state = cards_by_state(user=user, rows=rows)
     forecast = forecast_from_rows(rows, starts=forecast_starts(preferences=preferences, today=today))
     forecast_labels = [gettext("Today")] + [date_format(today + timedelta(days=offset), "n/j") for offset in range(1, FORECAST_DAYS)]

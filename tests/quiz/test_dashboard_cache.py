@@ -113,6 +113,15 @@ def test_many_ratings_one_after_another_match_from_scratch_each_time(client, lea
         assert_as_from_scratch(client)
 
 
+def test_a_snapshot_too_far_behind_is_read_again(client, learner, monkeypatch):
+    _user, cards = learner
+    monkeypatch.setattr("quiz.stats.DECK_OVERLAY_MAX", 2)
+    for card in cards[3:7]:
+        rate(card, Rating.HARD)
+
+    assert '<dd class="stat-reviewed">4</dd>' in assert_as_from_scratch(client)
+
+
 def test_undoing_todays_rating_matches_from_scratch(client, learner):
     user, cards = learner
     log = rate(cards[4]).log

@@ -153,9 +153,9 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num
     user = make_user()
     client.force_login(user)
     # session, user, preferences; due and today's log counts, new cards; content version; past days' counts,
-    # retention (question->topic, card->question, per-card counts); topics; latest log and the deck (the
-    # deck snapshot); expired quizzes, quiz scores
-    with django_assert_num_queries(15):
+    # retention (question->topic, card->question, per-card counts); topics; the deck (the deck snapshot);
+    # expired quizzes, quiz scores
+    with django_assert_num_queries(14):
         client.get(DASHBOARD)
     topic = make_topic("many")
     today = timezone.now().date()
@@ -166,7 +166,7 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num
     Preferences.objects.filter(user=user).update(interview_date=today + timedelta(days=30))
     cache.clear()
     # ... with the interview panel: the interview pace (queue), today's retention, the weakest cards' questions
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         client.get(DASHBOARD)
     # cached: only the session, user, preferences, today's live counts, the content version and the quiz trend
     with django_assert_num_queries(8):
@@ -180,7 +180,7 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num
         for n in range(3000)
     ])
     cache.clear()
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         client.get(DASHBOARD)
 
 
