@@ -19,12 +19,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Q
 from django.utils.dateparse import parse_datetime
 
 from kbase.models import Question
 from quiz.days import ReviewDay, day_start, review_day
-from quiz.models import INTRADAY_STATES, Card, Preferences, ReviewLog, State
+from quiz.models import Card, Preferences, ReviewLog, State
 
 LEARN_AHEAD = timedelta(minutes=20)
 SCHEDULED_STATES = (State.LEARNING, State.REVIEW, State.RELEARNING)
@@ -146,29 +146,6 @@ def new_count(*, user: AbstractBaseUser, today: date, limit: int | None = None) 
     with connection.cursor() as cursor:
         cursor.execute(_sql(NEW_COUNT_SQL, limit=" LIMIT %s" if limit is not None else ""), params)
         return cursor.fetchone()[0]
-
-
-def due_counts(*, user: AbstractBaseUser, now: datetime, day: ReviewDay, until: datetime | None = None) -> dict:
-    """Learning and review cards due today (review cards until `until`), and the earliest learning card, in one index range."""
-    until = until or day.end
-    intraday = Q(state__in=INTRADAY_STATES)
-    return Card.objects.for_user(user).studying(day.date).filter(
-        state__in=SCHEDULED_STATES, due__lt=max(until, now + LEARN_AHEAD)
-    ).aggregate(
-        learning=Count("pk", filter=intraday & Q(due__lt=day.end)),
-        reviews=Count("pk", filter=Q(state=State.REVIEW) & Q(due__lt=until)),
-        next_learning_due=Min("due", filter=intraday),
-    )
-
-
-def log_counts(*, user: AbstractBaseUser, day: ReviewDay) -> dict:
-    """Today's ratings, from the covering (user, day, state_before, ...) index."""
-    return ReviewLog.objects.filter(user=user, day=day.date).aggregate(
-        done=Count("pk"),
-        new_done=Count("pk", filter=Q(state_before=State.NEW)),
-        reviews_done=Count("pk", filter=Q(state_before=State.REVIEW)),
-        last_log_id=Max("pk"),
-    )
 
 
 def _is_queued(card: Card, *, now: datetime, day: ReviewDay, new_left: int, reviews_left: int, until: datetime) -> bool:

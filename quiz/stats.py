@@ -270,11 +270,6 @@ class DashboardFigures:
     interview: InterviewFigures | None = None
 
 
-def latest_log_id(*, user: AbstractBaseUser) -> int | None:
-    """The id of the user's latest review log (an index seek)."""
-    return ReviewLog.objects.filter(user=user).order_by("-pk").values_list("pk", flat=True).first()
-
-
 def daily_review_counts(*, user: AbstractBaseUser, since: date | None = None, until: date | None = None) -> dict[date, int]:
     """Reviews per review day from `since` to `until` (inclusive; open ends if None): one grouped range scan of the user-and-day index."""
     logs = ReviewLog.objects.filter(user=user)
