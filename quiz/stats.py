@@ -163,8 +163,10 @@ def _preferences_fingerprint(preferences: Preferences) -> str:
     )
 
 
-# A snapshot that many cards behind is read again rather than patched.
+# A snapshot that many cards behind is read again rather than patched; one this many cards behind on a new
+# day is stored again, patched.
 DECK_OVERLAY_MAX = 500
+DECK_RESTORE_AT = 100
 
 
 def deck_snapshot(
@@ -178,7 +180,8 @@ def deck_snapshot(
     review log dated on the review day it was shown (an earlier day than the current one bumps the log
     generation), so re-reading the cards with logs dated on or after the day the snapshot was taken makes it
     current: one small query instead of the whole deck. Days rather than log ids: on PostgreSQL ids are
-    handed out before commit, so a later id may commit first. On a new day the patched snapshot is stored again.
+    handed out before commit, so a later id may commit first. On a new day a snapshot DECK_RESTORE_AT cards
+    behind is stored again, patched, so the patch stays small.
     """
     key = (f"dashboard-deck:{user.pk}:{preferences.stats_version}:{preferences.log_generation}:{content}:"
            f"{_preferences_fingerprint(preferences)}")
@@ -193,7 +196,8 @@ def deck_snapshot(
         changed = list(_card_values(rated).values_list(*CARD_COLUMNS, "question__topic_id")[:DECK_OVERLAY_MAX + 1])
         if len(changed) <= DECK_OVERLAY_MAX:
             cards.update(_deck_cards(changed, topic_of=None, model=model))
-            if taken < today:
+            if taken < today and len(changed) >= DECK_RESTORE_AT:
+                # Patched up to now: later ratings are dated today or later (writing it costs ~3 ms).
                 cache.set(key, (today, cards), DASHBOARD_CACHE_SECONDS)
             return list(cards.values())
     values = _card_values(Card.objects.for_user(user)).values_list(*CARD_COLUMNS)

@@ -203,6 +203,23 @@ def test_the_day_rolling_over_matches_from_scratch(client, learner, clock):
         assert_as_from_scratch(client)
 
 
+def test_a_snapshot_patched_on_a_new_day_is_stored_again(client, learner, clock, monkeypatch):
+    user, cards = learner
+    monkeypatch.setattr("quiz.stats.DECK_RESTORE_AT", 2)
+    for card in cards[3:6]:
+        rate(card)
+    clock[0] = NOW + timedelta(days=1)
+    assert_as_from_scratch(client)
+    page(client)  # the snapshot read from scratch is one day old from here on
+    clock[0] = NOW + timedelta(days=2)
+    for card in cards[6:9]:
+        rate(card, Rating.AGAIN)
+    page(client)  # patched with the three, and stored again
+    rate(cards[0])
+
+    assert_as_from_scratch(client)
+
+
 def test_a_topic_change_in_the_content_matches_from_scratch(client, learner):
     _user, cards = learner
     Question.objects.filter(pk=cards[4].question_id).update(topic=make_topic("elsewhere", position=9))
