@@ -389,8 +389,9 @@ def _history_from_scratch(*, user: AbstractBaseUser, since: date, through: date,
     counts = daily_review_counts(user=user, since=since, until=through)
     run = streak(counts, today=through + timedelta(days=1))
     if run >= (through - since).days + 1:
-        # The streak runs back past the window: count every earlier day too, once.
-        run = streak(daily_review_counts(user=user, until=through), today=through + timedelta(days=1))
+        # The streak runs back past the window: count the days before it too, once.
+        earlier = daily_review_counts(user=user, until=since - timedelta(days=1))
+        run = streak({**earlier, **counts}, today=through + timedelta(days=1))
     retention = _retention_per_card(user=user, first=since, last=through, topic_of=topics())
     return {"since": since, "through": through, "counts": counts, "streak": run, "retention": retention}
 
