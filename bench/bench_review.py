@@ -3,9 +3,9 @@
 1. Server time of the review page (and, for information, an htmx rating) for a learner with 5,000
    cards and 100,000 review logs, among other learners with 100,000 more logs. Measured in-process
    through Django's full request handler. Target: median under 20 ms.
-   The dashboard, without and with an interview date, both warm (charts cached for the review day)
-   and cold (cache cleared before every request, as the first view after a review). Median and p95
-   of wall and CPU time. Targets: warm and cold medians under 60 ms (issue 17), and under 30 ms
+   The dashboard, without and with an interview date: warm (page cached), cold after a rating, cold
+   on a new review day, and from scratch (empty cache; printed, not a target). Median and p95 of
+   wall and CPU time. Targets: warm and cold medians under 60 ms (issue 17), and under 30 ms
    (issue 19). CPU time of the process is printed beside wall time: on a shared machine the wall
    time mostly measures the other processes, so the targets are checked on CPU time; the load
    average is printed with the figures.
@@ -159,20 +159,46 @@ def time_requests(client, method, path, runs, *, before=None, cpu=None, **extra)
 
 
 def bench_dashboard(client, heavy, now):
-    """The dashboard cached and cold, without and with an interview date three weeks ahead."""
+    """The dashboard without and with an interview date three weeks ahead, in four cache states.
+
+    warm: the page is cached (nothing changed since the last view). cold after a rating: one rating
+    (through the review service, untimed) before every request, so the page and today's figures are
+    computed again from the cached past days and deck snapshot. cold on a new day: the clock moves one
+    day on before every request, so the past days' history is brought forward. from scratch: the cache
+    is emptied before every request (the first view ever, or after a deck removal or the undo of an
+    earlier day's rating).
+    """
+    from unittest import mock
+
     from django.core.cache import cache
+    from django.utils import timezone
 
     from quiz.models import Preferences
+    from quiz.queue import review_queue
+    from quiz.services import review_record
 
+    def rate_one():
+        preferences = Preferences.objects.get(user=heavy)
+        queue = review_queue(user=heavy, preferences=preferences, now=timezone.now())
+        review_record(user=heavy, card_id=queue.card.pk, rating=3, version=queue.card.version, preferences=preferences)
+
+    real_now = timezone.now
     results = {}
     for label, interview in (("dashboard", None), ("dashboard + interview date", (now + timedelta(days=21)).date())):
         Preferences.objects.filter(user=heavy).update(interview_date=interview)
         cache.clear()
         client.get("/en/dashboard/")
-        for mode, before in (("warm", None), ("cold", cache.clear)):
+        for mode, before, runs in (("warm", None, 30), ("cold after a rating", rate_one, 30),
+                                   ("from scratch", cache.clear, 30)):
             cpu = []
-            wall = time_requests(client, "get", "/en/dashboard/", 30, before=before, cpu=cpu)
+            wall = time_requests(client, "get", "/en/dashboard/", runs, before=before, cpu=cpu)
             results[f"{label} ({mode})"] = (wall, cpu)
+        # A new review day before each request (ten days on; the session outlives them).
+        wall, cpu, start = [], [], real_now()
+        for day in range(1, 11):
+            with mock.patch("django.utils.timezone.now", lambda day=day, start=start: start + timedelta(days=day)):
+                wall += time_requests(client, "get", "/en/dashboard/", 1, cpu=cpu)
+        results[f"{label} (cold on a new day)"] = (wall, cpu)
     Preferences.objects.filter(user=heavy).update(interview_date=None)
     return results
 
@@ -216,6 +242,10 @@ def bench_pages(heavy):
     for name, (wall, cpu) in dashboards.items():
         value = statistics.median(cpu)
         ok = value < DASHBOARD_TARGET_MS
+        if "from scratch" in name:
+            # Not a target: the worst case, after the rare writes that empty the past days' cache.
+            print(f"Info: {name}: CPU median {value:.2f} ms, wall {statistics.median(wall):.2f} ms")
+            continue
         dashboard_ok &= ok
         stretch = "MET" if value < DASHBOARD_STRETCH_MS else "NOT MET"
         print(f"Target: {name} under {DASHBOARD_TARGET_MS:.0f} ms -> {'MET' if ok else 'NOT MET'}; "
@@ -289,6 +319,21 @@ def run_client(port, session, results, deadline, seed):
             results["errors"].append(f"POST {status}")
 
 
+def server_cpu_seconds(port):
+    """User + system CPU seconds of the gunicorn processes bound to `port` (Linux /proc), or None elsewhere."""
+    total, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if f"127.0.0.1:{port}".encode() not in (stat.parent / "cmdline").read_bytes():
+                continue
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        found = True
+    return total / os.sysconf("SC_CLK_TCK") if found else None
+
+
 def bench_throughput(env):
     from django.db import connections
 
@@ -303,18 +348,24 @@ def bench_throughput(env):
         deadline = time.monotonic() + THROUGHPUT_SECONDS
         threads = [threading.Thread(target=run_client, args=(port, session, results, deadline, n))
                    for n, (_user, session) in enumerate(sessions)]
+        cpu_before = server_cpu_seconds(port)
         started = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        cpu_after = server_cpu_seconds(port)
     recorded = ReviewLog.objects.filter(user__username__startswith="client-").count() - before
     accepted = len(results["latencies"])
     print(f"Throughput: {CLIENTS} clients x up to {REVIEWS_PER_CLIENT} ratings (htmx POST, next card in the response), "
           f"gunicorn 2 sync workers, DEBUG off, SQLite WAL + IMMEDIATE")
     print(f"  {accepted} ratings in {elapsed:.2f} s = {accepted / elapsed:.0f} submissions/s; "
           f"latency median {statistics.median(results['latencies']):.1f} ms, p95 {percentile(results['latencies'], 0.95):.1f} ms")
+    if cpu_before is not None and accepted:
+        per_rating = (cpu_after - cpu_before) * 1000 / accepted
+        print(f"  server CPU per rating {per_rating:.1f} ms (gunicorn processes): at most {2000 / per_rating:.0f} ratings/s "
+              f"on two otherwise idle CPUs")
     print(f"  errors: {len(results['errors'])}{' ' + repr(results['errors'][:5]) if results['errors'] else ''}; "
           f"review logs written: {recorded} (one per accepted rating: {'yes' if recorded == accepted else 'NO'})")
     if accepted < CLIENTS * REVIEWS_PER_CLIENT and not results["errors"]:

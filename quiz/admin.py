@@ -1,17 +1,35 @@
 from django.contrib import admin
 
 from quiz.models import Attempt, Card, FsrsFit, Preferences, QuizSet, ReviewLog
+from quiz.services import stats_invalidate
+
+
+class InvalidatesStats:
+    """Edits and deletes here bypass the services: refresh the owners' cached dashboard figures."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        stats_invalidate(user_ids=[obj.user_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        stats_invalidate(user_ids=[obj.user_id])
+
+    def delete_queryset(self, request, queryset):
+        user_ids = set(queryset.values_list("user_id", flat=True))
+        super().delete_queryset(request, queryset)
+        stats_invalidate(user_ids=user_ids)
 
 
 @admin.register(Preferences)
-class PreferencesAdmin(admin.ModelAdmin):
+class PreferencesAdmin(InvalidatesStats, admin.ModelAdmin):
     list_display = ["user", "language", "time_zone", "day_start_hour", "desired_retention", "new_per_day", "reviews_per_day"]
     list_select_related = ["user"]
     search_fields = ["user__username"]
 
 
 @admin.register(Card)
-class CardAdmin(admin.ModelAdmin):
+class CardAdmin(InvalidatesStats, admin.ModelAdmin):
     list_display = ["pk", "user", "question", "state", "due", "reps", "lapses", "is_leech", "suspended"]
     list_filter = ["state", "is_leech", "suspended"]
     list_select_related = ["user", "question"]
@@ -22,7 +40,7 @@ class CardAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewLog)
-class ReviewLogAdmin(admin.ModelAdmin):
+class ReviewLogAdmin(InvalidatesStats, admin.ModelAdmin):
     list_display = ["pk", "user", "card", "rating", "reviewed_at", "day", "state_before", "scheduled_interval"]
     list_filter = ["rating", "state_before"]
     list_select_related = ["user", "card"]

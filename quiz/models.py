@@ -64,8 +64,11 @@ class Preferences(models.Model):
     fsrs_parameters = models.JSONField(null=True, blank=True, editable=False)
     # fsrs-rs's optimal_retention for this learner's deck and parameters, set by `manage.py fit_fsrs` (seconds to compute).
     optimal_retention = models.FloatField(null=True, blank=True, editable=False)
-    # Bumped by every write that changes cards or logs: part of the dashboard's cache key.
+    # Bumped by every write that changes cards or logs but a rating: part of the dashboard's cache keys.
     stats_version = models.PositiveIntegerField(default=0, editable=False)
+    # Bumped by every write that changes a log of a past review day (undo of yesterday's rating, deck
+    # removal, an admin delete): the key of the dashboard's cached history of past days.
+    log_generation = models.PositiveIntegerField(default=0, editable=False)
     quiz_feeds_review = models.BooleanField(
         _("quiz results feed review"),
         default=True,

@@ -15,13 +15,16 @@ remaining new-card limit, today's logs), so the review page costs the same for a
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Count, Max, Min, Q
+from django.db import connection
+from django.db.models import Count, Q
+from django.utils.dateparse import parse_datetime
 
+from kbase.models import Question
 from quiz.days import ReviewDay, day_start, review_day
-from quiz.models import INTRADAY_STATES, Card, Preferences, ReviewLog, State
+from quiz.models import Card, Preferences, ReviewLog, State
 
 LEARN_AHEAD = timedelta(minutes=20)
 SCHEDULED_STATES = (State.LEARNING, State.REVIEW, State.RELEARNING)
@@ -78,27 +81,71 @@ def reviews_end(day: ReviewDay, preferences: Preferences, ahead: int) -> datetim
     return day_start(day.date + timedelta(days=ahead + 1), zone=preferences.zone, day_start_hour=preferences.day_start_hour)
 
 
-def due_counts(*, user: AbstractBaseUser, now: datetime, day: ReviewDay, until: datetime | None = None) -> dict:
-    """Learning and review cards due today (review cards until `until`), and the earliest learning card, in one index range."""
+# The queue's counts in one statement: the ORM spent ~2 ms building the SQL of these two aggregates for
+# every review page and rating (0.2 ms to run them). Same predicates as Card.objects.for_user(user)
+# .studying(today) and the index ranges of the (user, state, due) and (user, day, ...) indexes; plain
+# SQL that SQLite (3.30+) and PostgreSQL both run. Parameters are adapted by the connection's operations,
+# as the ORM adapts them.
+STUDYING_SQL = (
+    "{card}.user_id = %s AND {card}.suspended = %s AND ({card}.buried_until IS NULL OR {card}.buried_until <= %s)"
+    " AND {card}.question_id NOT IN (SELECT {question}.id FROM {question} WHERE {question}.is_published = %s)"
+)
+COUNTS_SQL = (
+    "SELECT cards.learning, cards.reviews, cards.next_learning_due,"
+    " logs.done, logs.new_done, logs.reviews_done, logs.last_log_id FROM ("
+    " SELECT COUNT(*) FILTER (WHERE {card}.state IN (1, 3) AND {card}.due < %s) AS learning,"
+    " COUNT(*) FILTER (WHERE {card}.state = 2 AND {card}.due < %s) AS reviews,"
+    " MIN({card}.due) FILTER (WHERE {card}.state IN (1, 3)) AS next_learning_due"
+    " FROM {card} WHERE " + STUDYING_SQL + " AND {card}.state IN (1, 2, 3) AND {card}.due < %s"
+    ") cards, ("
+    " SELECT COUNT(*) AS done, COUNT(*) FILTER (WHERE {log}.state_before = 0) AS new_done,"
+    " COUNT(*) FILTER (WHERE {log}.state_before = 2) AS reviews_done, MAX({log}.id) AS last_log_id"
+    " FROM {log} WHERE {log}.user_id = %s AND {log}.day = %s"
+    ") logs"
+)
+NEW_COUNT_SQL = "SELECT COUNT(*) FROM (SELECT 1 FROM {card} WHERE " + STUDYING_SQL + " AND {card}.state = 0{limit}) new_cards"
+
+
+def _sql(template: str, **extra) -> str:
+    return template.format(card=Card._meta.db_table, question=Question._meta.db_table, log=ReviewLog._meta.db_table,
+                           **extra)
+
+
+def _studying_params(user: AbstractBaseUser, today: date) -> list:
+    return [user.pk, False, connection.ops.adapt_datefield_value(today), False]
+
+
+def _aware(value) -> datetime | None:
+    """A datetime read by raw SQL: text on SQLite (UTC without offset), an aware datetime on PostgreSQL."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def queue_counts(*, user: AbstractBaseUser, now: datetime, day: ReviewDay, until: datetime | None = None) -> dict:
+    """Learning and review cards due today (review cards until `until`), the earliest learning card, and
+    today's ratings (all, of new cards, of review cards, the latest id), in one statement."""
     until = until or day.end
-    intraday = Q(state__in=INTRADAY_STATES)
-    return Card.objects.for_user(user).studying(day.date).filter(
-        state__in=SCHEDULED_STATES, due__lt=max(until, now + LEARN_AHEAD)
-    ).aggregate(
-        learning=Count("pk", filter=intraday & Q(due__lt=day.end)),
-        reviews=Count("pk", filter=Q(state=State.REVIEW) & Q(due__lt=until)),
-        next_learning_due=Min("due", filter=intraday),
-    )
+    adapt = connection.ops.adapt_datetimefield_value
+    params = [adapt(day.end), adapt(until), *_studying_params(user, day.date), adapt(max(until, now + LEARN_AHEAD)),
+              user.pk, connection.ops.adapt_datefield_value(day.date)]
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(COUNTS_SQL), params)
+        learning, reviews, next_due, done, new_done, reviews_done, last_log_id = cursor.fetchone()
+    return {"learning": learning, "reviews": reviews, "next_learning_due": _aware(next_due), "done": done,
+            "new_done": new_done, "reviews_done": reviews_done, "last_log_id": last_log_id}
 
 
-def log_counts(*, user: AbstractBaseUser, day: ReviewDay) -> dict:
-    """Today's ratings, from the covering (user, day, state_before, ...) index."""
-    return ReviewLog.objects.filter(user=user, day=day.date).aggregate(
-        done=Count("pk"),
-        new_done=Count("pk", filter=Q(state_before=State.NEW)),
-        reviews_done=Count("pk", filter=Q(state_before=State.REVIEW)),
-        last_log_id=Max("pk"),
-    )
+def new_count(*, user: AbstractBaseUser, today: date, limit: int | None = None) -> int:
+    """New cards that may be shown today, counting at most `limit` rows (all if None)."""
+    params = _studying_params(user, today)
+    if limit is not None:
+        params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(NEW_COUNT_SQL, limit=" LIMIT %s" if limit is not None else ""), params)
+        return cursor.fetchone()[0]
 
 
 def _is_queued(card: Card, *, now: datetime, day: ReviewDay, new_left: int, reviews_left: int, until: datetime) -> bool:
@@ -129,18 +176,17 @@ def review_queue(
     day = review_day(now, zone=preferences.zone, day_start_hour=preferences.day_start_hour)
     ahead = max(0, min(MAX_AHEAD_DAYS, ahead))
     until = reviews_end(day, preferences, ahead)
-    due = due_counts(user=user, now=now, day=day, until=until)
-    logs = log_counts(user=user, day=day)
+    due = logs = queue_counts(user=user, now=now, day=day, until=until)
     mine = Card.objects.for_user(user).studying(day.date)
     new_limit = preferences.new_per_day
     if paces_new_cards(preferences, day.date):
         # One count over the (user, state, due) index; the pace is fixed for the day from its start.
-        unseen = mine.filter(state=State.NEW).count() + logs["new_done"]
+        unseen = new_count(user=user, today=day.date) + logs["new_done"]
         new_limit = new_card_pace(unseen=unseen, today=day.date, interview_date=preferences.interview_date)
     new_left = max(0, new_limit - logs["new_done"])
     reviews_left = max(0, preferences.reviews_per_day - logs["reviews_done"])
     # Counting at most new_left rows keeps this cheap however many new cards wait in the deck.
-    new = mine.filter(state=State.NEW)[:new_left].count() if new_left else 0
+    new = new_count(user=user, today=day.date, limit=new_left) if new_left else 0
     reviews = min(due["reviews"], reviews_left)
 
     card = None

@@ -92,7 +92,7 @@ def deck_remove_questions(*, user: AbstractBaseUser, questions: QuerySet[Questio
         removed = cards.count()
         cards.delete()
         if removed:
-            _stats_changed(user)
+            _stats_changed(user, logs=True)
     return removed
 
 
@@ -167,8 +167,15 @@ def review_record(
         card.version += 1
         card.save()
         log.save()
-        # No stats-version bump here: the new log's id is part of the dashboard's cache key
-        # (`quiz.stats.latest_log_id`), which saves every rating a write to the preferences row.
+        # No stats-version bump here: today's latest log id is part of the dashboard's cache key and
+        # its deck snapshot re-reads the cards rated since it was taken, which saves every rating a
+        # write to the preferences row. Only a rating that falls on an earlier review day than the
+        # current one (shown before the day started) changes a past day's history. The clock is read after
+        # the writes, so a dashboard that began its day before this commit is at most the commit's own
+        # duration late (below a millisecond) to learn of it.
+        today = review_date(max(now, timezone.now()), zone=preferences.zone, day_start_hour=preferences.day_start_hour)
+        if log.day < today:
+            _stats_changed(user, logs=True)
     return ReviewResult(recorded=True, card=card, log=log)
 
 
@@ -196,7 +203,9 @@ def review_undo(*, user: AbstractBaseUser, log_id: int) -> Card | None:
         card.version += 1
         card.save()
         log.delete()
-        _stats_changed(user)
+        preferences = preferences_ensure(user=user)
+        today = review_date(timezone.now(), zone=preferences.zone, day_start_hour=preferences.day_start_hour)
+        _stats_changed(user, logs=log.day < today)
     return card
 
 
@@ -212,13 +221,23 @@ def preferences_saved(*, user: AbstractBaseUser) -> int:
     return moved
 
 
-def _stats_changed(user: AbstractBaseUser) -> None:
-    """Invalidate the learner's cached dashboard figures (their key holds this version).
+def _stats_changed(user: AbstractBaseUser, *, logs: bool = False) -> None:
+    """Invalidate the learner's cached dashboard figures (their keys hold these versions).
 
-    Every write that changes them calls this, except a rating: the dashboard key also holds the
-    learner's latest review log id, which a rating always raises (ids are never reused).
+    Every write that changes cards or logs calls this, except a rating of today: the dashboard key
+    also holds today's latest review log id, which a rating always raises (ids are never reused).
+    `logs`: a log of a past review day was written or deleted, so the cached history of past days goes too.
     """
-    Preferences.objects.filter(user=user).update(stats_version=F("stats_version") + 1)
+    stats_invalidate(user_ids=[user.pk], logs=logs)
+
+
+def stats_invalidate(*, user_ids, logs: bool = True) -> None:
+    """Bump the stats version (and with `logs` the log generation) of these users: for writes outside the
+    services, such as deleting cards or logs in the admin."""
+    bumps = {"stats_version": F("stats_version") + 1}
+    if logs:
+        bumps["log_generation"] = F("log_generation") + 1
+    Preferences.objects.filter(user_id__in=list(user_ids)).update(**bumps)
 
 
 def card_suspend(*, user: AbstractBaseUser, card_id: int, suspended: bool) -> Card:

@@ -1,16 +1,23 @@
 """Dashboard figures for one learner: today, streak, review heatmap, due forecast, true retention, card states."""
 
+import functools
+import heapq
+import math
+import zlib
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+import fsrs
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.cache import cache
 from django.db.models import CharField, Count, Q
 from django.db.models.functions import Cast
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext, pgettext_lazy
 
-from kbase.models import Question, Topic, is_zh
+from kbase.models import Question, Topic, content_version, is_zh
 from quiz import charts
 from quiz.days import day_start
 from quiz.models import Card, Preferences, Rating, ReviewLog, State
@@ -28,6 +35,8 @@ HEATMAP_WEEKDAYS = [
 
 FORECAST_DAYS = 30
 HEATMAP_DAYS = 365
+# The dashboard's caches outlive a review day: their keys say when they go stale.
+DASHBOARD_CACHE_SECONDS = 26 * 3600
 
 
 AT_RISK_SHOWN = 10
@@ -72,60 +81,162 @@ def question_topics() -> dict[int, int]:
     return dict(Question.objects.values_list("pk", "topic_id").order_by())
 
 
-def deck_rows(*, user: AbstractBaseUser, topic_of: dict[int, int] | None = None) -> list[tuple]:
-    """(question, topic, state, stability, last review as text) of each of the user's published cards.
+def _naive_utc(text: str | None) -> datetime | None:
+    """A datetime read as text (SQLite's has no offset, PostgreSQL's has +00) as naive UTC: no tzinfo calls per card."""
+    if text is None:
+        return None
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
 
-    One query over the cards (the interview panel and the card-state counts share it); the topics
-    come from `topic_of` (`question_topics()`), never from the wide question rows. last_review comes as text parsed by fromisoformat: Django's per-row
-    datetime converter was 40% of the interview panel.
+
+def _to_naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class RecallModel:
+    """FSRS-6 retrievability at one instant, as `fsrs.Scheduler.get_card_retrievability` computes it.
+
+    (1 + factor * t / S) ** decay with t the whole days since the last review (fsrs/scheduler.py,
+    `Scheduler.__init__` sets `_DECAY = -w[20]` and `_FACTOR = 0.9 ** (1 / _DECAY) - 1`,
+    `get_card_retrievability` takes `max(0, (current - last_review).days)`), over naive UTC datetimes.
     """
+
+    at: datetime
+    factor: float
+    decay: float
+
+    @classmethod
+    def of(cls, scheduler: fsrs.Scheduler, moment: datetime) -> "RecallModel":
+        return cls(at=_to_naive_utc(moment), factor=scheduler._FACTOR, decay=scheduler._DECAY)
+
+    def recall(self, stability: float | None, last_review: datetime | None) -> float | None:
+        if stability is None or last_review is None:
+            return None
+        return (1 + self.factor * max(0, (self.at - last_review).days) / stability) ** self.decay
+
+
+CARD_COLUMNS = ("pk", "question_id", "state", "stability", "reviewed", "due_text")
+
+
+def _card_values(cards):
+    # Datetimes as text parsed by fromisoformat: Django's per-row datetime converter was 40% of the interview panel.
+    return cards.annotate(reviewed=Cast("last_review", CharField()), due_text=Cast("due", CharField()))
+
+
+def _deck_cards(values, *, topic_of: dict[int, int] | None, model: RecallModel | None) -> dict[int, tuple]:
+    """card id -> (question, topic, state, due as naive UTC, recall at the interview or None).
+
+    `values` are CARD_COLUMNS, plus the topic id last when `topic_of` is None.
+    """
+    cards = {}
+    for pk, question_id, state, stability, reviewed, due, *topic in values:
+        recall = model.recall(stability, _naive_utc(reviewed)) if model is not None else None
+        topic_id = topic[0] if topic_of is None else topic_of[question_id]
+        cards[pk] = (question_id, topic_id, state, _naive_utc(due), recall)
+    return cards
+
+
+def deck_rows(*, user: AbstractBaseUser, preferences: Preferences | None = None, topic_of: dict[int, int] | None = None) -> list[tuple]:
+    """Rows of `_deck_cards` for each of the user's published cards, read from scratch (no cache)."""
     topic_of = question_topics() if topic_of is None else topic_of
-    rows = Card.objects.for_user(user).annotate(reviewed=Cast("last_review", CharField())).values_list(
-        "question_id", "state", "stability", "reviewed"
+    model = _interview_model(preferences) if preferences is not None else None
+    values = _card_values(Card.objects.for_user(user)).values_list(*CARD_COLUMNS)
+    return list(_deck_cards(values, topic_of=topic_of, model=model).values())
+
+
+def _interview_model(preferences: Preferences) -> RecallModel | None:
+    interview = interview_of(preferences)
+    if interview is None:
+        return None
+    return RecallModel.of(scheduler_for(preferences.desired_retention, preferences.fsrs_parameters), interview.at)
+
+
+def _preferences_fingerprint(preferences: Preferences) -> str:
+    """What the cached deck depends on besides the cards: settings writes bump stats_version, admin edits may not."""
+    parameters = preferences.fsrs_parameters
+    return "{}:{}:{}:{}:{:x}".format(
+        preferences.interview_date, preferences.desired_retention, preferences.time_zone, preferences.day_start_hour,
+        zlib.crc32(repr(parameters).encode()) if parameters else 0,
     )
-    return [(question_id, topic_of[question_id], state, stability, reviewed) for question_id, state, stability, reviewed in rows]
+
+
+# A snapshot that many cards behind is read again rather than patched; one this many cards behind on a new
+# day is stored again, patched.
+DECK_OVERLAY_MAX = 500
+DECK_RESTORE_AT = 100
+
+
+def deck_snapshot(
+    *, user: AbstractBaseUser, preferences: Preferences, content: int, today: date,
+    topics: Callable[[], dict] = question_topics,
+) -> list[tuple]:
+    """The user's deck rows (`_deck_cards`), from a cached snapshot patched with the cards rated since it was read.
+
+    The snapshot is keyed by the stats version and log generation (bumped by every card write but a
+    rating), the content version (publishing, topics) and the settings it used. A rating always writes a
+    review log dated on the review day it was shown (an earlier day than the current one bumps the log
+    generation), so re-reading the cards with logs dated on or after the day the snapshot was taken makes it
+    current: one small query instead of the whole deck. Days rather than log ids: on PostgreSQL ids are
+    handed out before commit, so a later id may commit first. On a new day a snapshot DECK_RESTORE_AT cards
+    behind is stored again, patched, so the patch stays small.
+    """
+    key = (f"dashboard-deck:{user.pk}:{preferences.stats_version}:{preferences.log_generation}:{content}:"
+           f"{_preferences_fingerprint(preferences)}")
+    model = _interview_model(preferences)
+    cached = cache.get(key)
+    if cached is not None:
+        taken, cards = cached
+        rated = Card.objects.for_user(user).filter(
+            pk__in=ReviewLog.objects.filter(user=user, day__gte=taken).values("card_id")
+        )
+        # A join for the topics: only the few cards rated since the snapshot.
+        changed = list(_card_values(rated).values_list(*CARD_COLUMNS, "question__topic_id")[:DECK_OVERLAY_MAX + 1])
+        if len(changed) <= DECK_OVERLAY_MAX:
+            cards.update(_deck_cards(changed, topic_of=None, model=model))
+            if taken < today and len(changed) >= DECK_RESTORE_AT:
+                # Patched up to now: later ratings are dated today or later (writing it costs ~3 ms).
+                cache.set(key, (today, cards), DASHBOARD_CACHE_SECONDS)
+            return list(cards.values())
+    values = _card_values(Card.objects.for_user(user)).values_list(*CARD_COLUMNS)
+    cards = _deck_cards(values, topic_of=topics(), model=model)
+    cache.set(key, (today, cards), DASHBOARD_CACHE_SECONDS)
+    return list(cards.values())
 
 
 def interview_figures(
-    *, user: AbstractBaseUser, preferences: Preferences, today: date, new_done: int = 0, rows: list[tuple] | None = None
+    *, user: AbstractBaseUser, preferences: Preferences, today: date, new_done: int = 0, rows: list[tuple] | None = None,
+    topics: list[Topic] | None = None,
 ) -> InterviewFigures | None:
     """Recall predicted for the interview, per topic and overall; None without a date or once it has passed.
 
     The pace counts today's first reviews of new cards too, as the queue does, so it holds all day.
-
-    One query over the user's cards (`deck_rows`, or `rows` if already read) and one for the weakest
-    cards' questions; the retrievability sum runs in Python over the tuples (about 3 ms for 5,000 cards).
+    `rows` are the deck rows (`deck_rows` or `deck_snapshot`, with the recall at the interview); sums are
+    `math.fsum`, so they do not depend on the rows' order. Two queries: the topics (unless given) and the weakest cards' questions.
     """
     interview = interview_of(preferences)
     if interview is None or interview.date < today:
         return None
-    scheduler = scheduler_for(preferences.desired_retention, preferences.fsrs_parameters)
     target = preferences.desired_retention
-    rows = deck_rows(user=user) if rows is None else rows
-    # retrievability() inlined over the tuples: the same sum, in the same order, without a call per card.
-    # Naive UTC on both sides (SQLite's text has no offset): the same whole days, without tzinfo calls per card.
-    factor, decay, at = scheduler._FACTOR, scheduler._DECAY, interview.at.astimezone(UTC).replace(tzinfo=None)
-    parse = datetime.fromisoformat
+    rows = deck_rows(user=user, preferences=preferences) if rows is None else rows
     per_topic: dict[int, list] = {}
     recalls = []
-    for question_id, topic_id, _state, stability, reviewed in rows:
+    for question_id, topic_id, _state, _due, recall in rows:
         counts = per_topic.get(topic_id)
         if counts is None:
-            counts = per_topic[topic_id] = [0, 0, 0, 0.0]
-        if reviewed is None or stability is None:
+            counts = per_topic[topic_id] = [0, 0, 0, []]
+        if recall is None:
             counts[1] += 1
             continue
-        last_review = parse(reviewed)
-        if last_review.tzinfo is not None:
-            last_review = last_review.astimezone(UTC).replace(tzinfo=None)
-        recall = (1 + factor * max(0, (at - last_review).days) / stability) ** decay
         recalls.append((recall, question_id))
         counts[0] += 1
         counts[2] += recall < target
-        counts[3] += recall
+        counts[3].append(recall)
     studied = len(recalls)
     unseen = sum(counts[1] for counts in per_topic.values())
-    at_risk = sorted(item for item in recalls if item[0] < target)[:AT_RISK_SHOWN]
+    at_risk = heapq.nsmallest(AT_RISK_SHOWN, (item for item in recalls if item[0] < target))
     questions = Question.objects.only("pk", "slug", "question_en", "question_zh").in_bulk([pk for _r, pk in at_risk])
     zh = is_zh()
     return InterviewFigures(
@@ -135,13 +246,14 @@ def interview_figures(
         studied=studied,
         unseen=unseen,
         at_risk=sum(counts[2] for counts in per_topic.values()),
-        recall=sum(recall for recall, _pk in recalls) / studied if studied else None,
+        recall=math.fsum(recall for recall, _pk in recalls) / studied if studied else None,
         pace=new_card_pace(unseen=unseen + new_done, today=today, interview_date=interview.date),
         margin_days=INTERVIEW_MARGIN_DAYS,
         topics=[
             TopicRecall(name=topic.name_zh if zh else topic.name_en, studied=per_topic[topic.pk][0],
-                        unseen=per_topic[topic.pk][1], at_risk=per_topic[topic.pk][2], recall_sum=per_topic[topic.pk][3])
-            for topic in Topic.objects.only("pk", "name_en", "name_zh", "position", "slug")
+                        unseen=per_topic[topic.pk][1], at_risk=per_topic[topic.pk][2],
+                        recall_sum=math.fsum(per_topic[topic.pk][3]))
+            for topic in (topics_in_order() if topics is None else topics)
             if topic.pk in per_topic
         ],
         weakest=[(questions[pk], recall) for recall, pk in at_risk if pk in questions],
@@ -162,16 +274,13 @@ class DashboardFigures:
     interview: InterviewFigures | None = None
 
 
-def latest_log_id(*, user: AbstractBaseUser) -> int | None:
-    """The id of the user's latest review log (an index seek): part of the dashboard's cache key, so a rating shows at once."""
-    return ReviewLog.objects.filter(user=user).order_by("-pk").values_list("pk", flat=True).first()
-
-
-def daily_review_counts(*, user: AbstractBaseUser, since: date | None = None) -> dict[date, int]:
-    """Reviews per review day from `since` (all time if None): one grouped range scan of the user-and-day index."""
+def daily_review_counts(*, user: AbstractBaseUser, since: date | None = None, until: date | None = None) -> dict[date, int]:
+    """Reviews per review day from `since` to `until` (inclusive; open ends if None): one grouped range scan of the user-and-day index."""
     logs = ReviewLog.objects.filter(user=user)
     if since is not None:
         logs = logs.filter(day__gte=since)
+    if until is not None:
+        logs = logs.filter(day__lte=until)
     return dict(logs.values_list("day").annotate(count=Count("*")).order_by())
 
 
@@ -185,21 +294,31 @@ def streak(counts: dict[date, int], *, today: date) -> int:
     return length
 
 
-def due_forecast(*, user: AbstractBaseUser, preferences: Preferences, today: date) -> list[int]:
-    """Cards falling due on each of the next FORECAST_DAYS review days; overdue cards count for today."""
+def forecast_starts(*, preferences: Preferences, today: date) -> list[datetime]:
+    """The starts (naive UTC) of today's review day and the FORECAST_DAYS after it."""
     zone, hour = preferences.zone, preferences.day_start_hour
-    starts = [day_start(today + timedelta(days=offset), zone=zone, day_start_hour=hour) for offset in range(FORECAST_DAYS + 1)]
+    return [_to_naive_utc(day_start(today + timedelta(days=offset), zone=zone, day_start_hour=hour))
+            for offset in range(FORECAST_DAYS + 1)]
+
+
+def forecast_from_rows(rows: list[tuple], *, starts: list[datetime]) -> list[int]:
+    """Cards falling due on each of the next FORECAST_DAYS review days; overdue cards count for today."""
     counts = [0] * FORECAST_DAYS
-    dues = Card.objects.for_user(user).exclude(state=State.NEW).filter(due__lt=starts[-1]).values_list("due", flat=True)
-    for due in dues:
-        counts[max(0, bisect_right(starts, due) - 1)] += 1
+    end = starts[-1]
+    for row in rows:
+        due = row[3]
+        if due is not None and due < end and row[2] != State.NEW:
+            counts[max(0, bisect_right(starts, due) - 1)] += 1
     return counts
 
 
-def retention_by_topic(
-    *, user: AbstractBaseUser, since: date, topic_of: dict[int, int] | None = None
-) -> list[tuple[str, int, int]]:
-    """True retention per topic: of the reviews of Review-state cards since `since`, how many were not Again.
+def due_forecast(*, user: AbstractBaseUser, preferences: Preferences, today: date) -> list[int]:
+    """`forecast_from_rows` over the user's deck, read from scratch."""
+    return forecast_from_rows(deck_rows(user=user), starts=forecast_starts(preferences=preferences, today=today))
+
+
+def _retention_per_card(*, user: AbstractBaseUser, first: date, last: date, topic_of: dict[int, int]) -> dict[int, list[int]]:
+    """Topic id -> [passed, total] over reviews of Review-state cards on days first..last, for long ranges.
 
     Three narrow queries joined here rather than one four-table join: the per-card counts come from
     the covering (user, state_before, card, day, rating) log index in card order (no sort), and
@@ -207,28 +326,120 @@ def retention_by_topic(
     rows; the single join was 5x slower at 100,000 logs).
     """
     per_card = (
-        ReviewLog.objects.filter(user=user, state_before=State.REVIEW, day__gte=since)
+        ReviewLog.objects.filter(user=user, state_before=State.REVIEW, day__gte=first, day__lte=last)
         .values_list("card_id")
         .annotate(total=Count("*"), passed=Count("pk", filter=Q(rating__gt=Rating.AGAIN)))
         .order_by()
     )
     question_of = dict(Card.objects.filter(user=user).values_list("pk", "question_id").order_by())
-    topic_of = question_topics() if topic_of is None else topic_of
     sums: dict[int, list[int]] = {}
     for card_id, total, passed in per_card:
         counts = sums.setdefault(topic_of[question_of[card_id]], [0, 0])
         counts[0] += passed
         counts[1] += total
+    return sums
+
+
+def _retention_joined(*, user: AbstractBaseUser, first: date, last: date) -> dict[int, list[int]]:
+    """The same sums as `_retention_per_card` through a join: cheaper for a few days of logs (today, a new day)."""
+    rows = (
+        ReviewLog.objects.filter(user=user, state_before=State.REVIEW, day__gte=first, day__lte=last)
+        .values_list("card__question__topic_id")
+        .annotate(passed=Count("pk", filter=Q(rating__gt=Rating.AGAIN)), total=Count("*"))
+        .order_by()
+    )
+    return {topic_id: [passed, total] for topic_id, passed, total in rows}
+
+
+def _add_sums(into: dict[int, list[int]], sums: dict[int, list[int]], sign: int = 1) -> None:
+    for topic_id, (passed, total) in sums.items():
+        counts = into.setdefault(topic_id, [0, 0])
+        counts[0] += sign * passed
+        counts[1] += sign * total
+        if not counts[1]:
+            del into[topic_id]
+
+
+def topics_in_order() -> list[Topic]:
+    return list(Topic.objects.only("pk", "name_en", "name_zh", "position", "slug"))
+
+
+def _topic_rows(sums: dict[int, list[int]], topics: list[Topic] | None = None) -> list[tuple[str, int, int]]:
     zh = is_zh()
     return [
         (topic.name_zh if zh else topic.name_en, *sums[topic.pk])
-        for topic in Topic.objects.only("pk", "name_en", "name_zh", "position", "slug")
+        for topic in (topics_in_order() if topics is None else topics)
         if topic.pk in sums
     ]
 
 
+def retention_by_topic(
+    *, user: AbstractBaseUser, since: date, until: date | None = None, topic_of: dict[int, int] | None = None
+) -> list[tuple[str, int, int]]:
+    """True retention per topic: of the reviews of Review-state cards from `since` to `until`, how many were not Again."""
+    topic_of = question_topics() if topic_of is None else topic_of
+    return _topic_rows(_retention_per_card(user=user, first=since, last=until or date.max, topic_of=topic_of))
+
+
+# Past days a cached history that many days behind is brought forward by; further behind, it is read again.
+HISTORY_STEP_MAX = 60
+
+
+def _history_from_scratch(*, user: AbstractBaseUser, since: date, through: date, topics: Callable[[], dict]) -> dict:
+    counts = daily_review_counts(user=user, since=since, until=through)
+    run = streak(counts, today=through + timedelta(days=1))
+    if run >= (through - since).days + 1:
+        # The streak runs back past the window: count the days before it too, once.
+        earlier = daily_review_counts(user=user, until=since - timedelta(days=1))
+        run = streak({**earlier, **counts}, today=through + timedelta(days=1))
+    retention = _retention_per_card(user=user, first=since, last=through, topic_of=topics())
+    return {"since": since, "through": through, "counts": counts, "streak": run, "retention": retention}
+
+
+def _history_advanced(history: dict, *, user: AbstractBaseUser, since: date, through: date) -> dict:
+    """A cached history brought forward to end at `through`: the new days added, the days before `since` taken off."""
+    added = daily_review_counts(user=user, since=history["through"] + timedelta(days=1), until=through)
+    counts = {day: count for day, count in history["counts"].items() if day >= since}
+    counts.update(added)
+    run = history["streak"]
+    day = history["through"] + timedelta(days=1)
+    while day <= through:
+        run = run + 1 if added.get(day) else 0
+        day += timedelta(days=1)
+    retention = {topic_id: list(sums) for topic_id, sums in history["retention"].items()}
+    _add_sums(retention, _retention_joined(user=user, first=history["through"] + timedelta(days=1), last=through))
+    if since > history["since"]:
+        dropped = _retention_joined(user=user, first=history["since"], last=since - timedelta(days=1))
+        _add_sums(retention, dropped, sign=-1)
+    return {"since": since, "through": through, "counts": counts, "streak": run, "retention": retention}
+
+
+def review_history(
+    *, user: AbstractBaseUser, preferences: Preferences, today: date, content: int, topics: Callable[[], dict] = question_topics
+) -> dict:
+    """Past days' review figures (days before today): counts per day in the heatmap's window, the streak that
+    ends yesterday, and true retention per topic; today's part is added live by `dashboard_figures`.
+
+    Past logs change only when a log of a past day is written or deleted, and every path that does
+    bumps the learner's log generation (`quiz.services.log_history_changed`), which keys this cache with
+    the content version (topics). A new review day brings the cached history forward by reading only the
+    days between (a small range scan) instead of the whole year.
+    """
+    since, through = today - timedelta(days=HEATMAP_DAYS - 1), today - timedelta(days=1)
+    key = f"dashboard-history:{user.pk}:{preferences.log_generation}:{content}"
+    history = cache.get(key)
+    if history is not None and history["through"] == through and history["since"] == since:
+        return history
+    if history is not None and history["through"] < through and (through - history["through"]).days <= HISTORY_STEP_MAX:
+        history = _history_advanced(history, user=user, since=since, through=through)
+    else:
+        history = _history_from_scratch(user=user, since=since, through=through, topics=topics)
+    cache.set(key, history, DASHBOARD_CACHE_SECONDS)
+    return history
+
+
 def cards_by_state(*, user: AbstractBaseUser, rows: list[tuple] | None = None) -> dict[int, int]:
-    """Cards per state: one grouped query, or counted from `deck_rows` when the dashboard has read them anyway."""
+    """Cards per state: one grouped query, or counted from the deck rows when the dashboard has read them anyway."""
     if rows is None:
         counts = dict(Card.objects.for_user(user).values_list("state").annotate(count=Count("*")).order_by())
     else:
@@ -239,27 +450,32 @@ def cards_by_state(*, user: AbstractBaseUser, rows: list[tuple] | None = None) -
 
 
 def dashboard_figures(
-    *, user: AbstractBaseUser, preferences: Preferences, now: datetime, queue: ReviewQueue | None = None
+    *, user: AbstractBaseUser, preferences: Preferences, now: datetime, queue: ReviewQueue | None = None,
+    content: int | None = None,
 ) -> DashboardFigures:
+    """Every figure on the dashboard: past days from `review_history`, the deck from `deck_snapshot` (both
+    cached and kept current), today's reviews and retention read live."""
     queue = queue or review_queue(user=user, preferences=preferences, now=now, pick_card=False)
+    content = content_version() if content is None else content
     today = queue.day.date
-    since = today - timedelta(days=HEATMAP_DAYS - 1)
-    # The heatmap's year is enough unless the streak runs back past it (then all days, once).
-    counts = daily_review_counts(user=user, since=since)
-    if streak(counts, today=today) >= (today - since).days:
-        counts = daily_review_counts(user=user)
-    forecast = due_forecast(user=user, preferences=preferences, today=today)
-    forecast_labels = [gettext("Today")] + [date_format(today + timedelta(days=offset), "n/j") for offset in range(1, FORECAST_DAYS)]
-    topic_of = question_topics()
-    retention_rows = retention_by_topic(user=user, since=since, topic_of=topic_of)
+    # Question -> topic, read at most once, and only if a cache has to be filled.
+    topics = functools.cache(question_topics)
+    history = review_history(user=user, preferences=preferences, today=today, content=content, topics=topics)
+    counts = {**history["counts"], today: queue.done} if queue.done else history["counts"]
+    retention_sums = {topic_id: list(sums) for topic_id, sums in history["retention"].items()}
+    if queue.done:
+        _add_sums(retention_sums, _retention_joined(user=user, first=today, last=today))
+    topic_list = topics_in_order()
+    retention_rows = _topic_rows(retention_sums, topic_list)
     passed, total = sum(row[1] for row in retention_rows), sum(row[2] for row in retention_rows)
-    interview = interview_of(preferences)
-    rows = deck_rows(user=user, topic_of=topic_of) if interview is not None and interview.date >= today else None
+    rows = deck_snapshot(user=user, preferences=preferences, content=content, today=today, topics=topics)
     by_state = cards_by_state(user=user, rows=rows)
+    forecast = forecast_from_rows(rows, starts=forecast_starts(preferences=preferences, today=today))
+    forecast_labels = [gettext("Today")] + [date_format(today + timedelta(days=offset), "n/j") for offset in range(1, FORECAST_DAYS)]
     return DashboardFigures(
         queue=queue,
-        streak=streak(counts, today=today),
-        reviewed_today=counts.get(today, 0),
+        streak=history["streak"] + 1 if queue.done else history["streak"],
+        reviewed_today=queue.done,
         heatmap=charts.heatmap(
             counts,
             today=today,
@@ -271,7 +487,8 @@ def dashboard_figures(
         retention=charts.retention_chart(retention_rows),
         retention_overall=charts.retention_chart([(gettext("All topics"), passed, total)]).rows[0] if total else None,
         in_deck=sum(by_state.values()),
-        interview=interview_figures(user=user, preferences=preferences, today=today, new_done=queue.new_done, rows=rows),
+        interview=interview_figures(user=user, preferences=preferences, today=today, new_done=queue.new_done, rows=rows,
+                                    topics=topic_list),
         states=charts.stacked_bar([
             (key, label, by_state[state]) for key, label, state in (
                 ("new", State.NEW.label, State.NEW),

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kbase.models import Question, Topic
+from kbase.models import Question, Topic, content_version
 from quiz import charts
 from quiz.browse import browse_cards, forgetting_curve_for, parameters_export, review_log_csv
 from quiz.fitting import MIN_TRAINING_ITEMS, latest_fit
@@ -38,10 +38,9 @@ from quiz.services import (
     review_record,
     review_undo,
 )
-from quiz.stats import dashboard_figures, latest_log_id
+from quiz.stats import DASHBOARD_CACHE_SECONDS, dashboard_figures
 from quiz.workload import workload_curve
 
-DASHBOARD_CACHE_SECONDS = 26 * 3600
 AHEAD_CHOICES = (1, 3, 7)
 
 
@@ -194,16 +193,19 @@ def review_undo_view(request):
 @login_required
 @require_safe
 def dashboard(request):
-    """Today's live counts, and the charts cached per learner, review day, stats version (bumped by every
-    write but a rating) and latest review log (changed by every rating)."""
+    """Today's live counts, and the charts cached per learner, review day, stats version and log generation
+    (bumped by every write but a rating of today), content version and today's latest review log and count
+    (changed by every rating). Rendering them again after a rating reads only what changed (`dashboard_figures`)."""
     preferences = preferences_ensure(user=request.user)
     queue = review_queue(user=request.user, preferences=preferences, now=timezone.now(), pick_card=False)
-    key = (f"dashboard:{request.user.pk}:{queue.day.date}:{preferences.stats_version}:"
-           f"{latest_log_id(user=request.user)}:{translation.get_language()}")
+    content = content_version()
+    key = (f"dashboard:{request.user.pk}:{queue.day.date}:{preferences.stats_version}:{preferences.log_generation}:"
+           f"{content}:{queue.last_log_id}:{queue.done}:{translation.get_language()}")
     with timezone.override(preferences.zone):
         cached = cache.get(key)
         if cached is None:
-            figures = dashboard_figures(user=request.user, preferences=preferences, now=queue.now, queue=queue)
+            figures = dashboard_figures(user=request.user, preferences=preferences, now=queue.now, queue=queue,
+                                        content=content)
             charts_html = render_to_string(
                 "quiz/dashboard.html#charts", {"figures": figures, "preferences": preferences}, request
             )

@@ -2,12 +2,9 @@
 
 - reviewlog (user, state_before, card, day, rating): true retention per card, read in card order
   without a sort.
-- kbase_question (is_published): the dashboard's card reads leave out unpublished questions with
-  `question_id NOT IN (unpublished ids)`, a scan of this small index, instead of a join that reads
-  every (wide) question row for its flag. Plain SQL because the index is on kbase's table but serves
-  quiz's queries; it is not in any model's state, so SQLite drops it if a later migration rebuilds
-  kbase_question (the queries stay correct, only slower): re-create it then, or move it into
-  kbase.Question.Meta.indexes.
+- kbase_question (is_published) was created here with raw SQL as `quiz_question_published`; it now
+  lives in kbase.Question.Meta.indexes (kbase migration 0006 drops the raw index where it exists and
+  adds the model's), so this operation does nothing any more.
 """
 
 from django.conf import settings
@@ -27,8 +24,5 @@ class Migration(migrations.Migration):
             model_name='reviewlog',
             index=models.Index(fields=['user', 'state_before', 'card', 'day', 'rating'], name='reviewlog_user_state_card'),
         ),
-        migrations.RunSQL(
-            sql='CREATE INDEX quiz_question_published ON kbase_question (is_published)',
-            reverse_sql='DROP INDEX quiz_question_published',
-        ),
+        migrations.RunSQL(sql=migrations.RunSQL.noop, reverse_sql=migrations.RunSQL.noop),
     ]

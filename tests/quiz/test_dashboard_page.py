@@ -152,11 +152,10 @@ def test_the_dashboard_shows_todays_numbers(client):
 def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num_queries):
     user = make_user()
     client.force_login(user)
-    # user (the session comes from the shared cache), preferences; due counts, today's logs, new cards;
-    # latest log (cache key); daily counts,
-    # forecast; retention (per-card counts, card->question, question->topic, topics); cards by state;
-    # expired quizzes, quiz scores
-    with django_assert_num_queries(15):
+    # user (the session comes from the shared cache), preferences; due and today's log counts, new cards;
+    # content version; past days' counts, retention (question->topic, card->question, per-card counts);
+    # topics; the deck (the deck snapshot); expired quizzes, quiz scores
+    with django_assert_num_queries(13):
         client.get(DASHBOARD)
     topic = make_topic("many")
     today = timezone.now().date()
@@ -166,13 +165,11 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num
         make_log(card, day=today - timedelta(days=n))
     Preferences.objects.filter(user=user).update(interview_date=today + timedelta(days=30))
     cache.clear()
-    # ... with the interview panel: one read of the deck (its rows also give the cards by state),
-    # weakest cards' questions, topics
-    with django_assert_num_queries(17):
+    # ... with the interview panel: the interview pace (queue), today's retention, the weakest cards' questions
+    with django_assert_num_queries(15):
         client.get(DASHBOARD)
-    # cached for the review day: only the user, preferences, today's live counts, the latest log and the
-    # quiz trend
-    with django_assert_num_queries(8):
+    # cached: only the user, preferences, today's live counts, the content version and the quiz trend
+    with django_assert_num_queries(7):
         client.get(DASHBOARD)
     # 40 more cards with 3,000 logs over two years cost the same queries
     more = [make_card(user, make_question(f"more-{n}", topic=topic), state=State.REVIEW, stability=5.0, difficulty=5.0,
@@ -183,7 +180,7 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num
         for n in range(3000)
     ])
     cache.clear()
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(15):
         client.get(DASHBOARD)
 
 

@@ -194,3 +194,54 @@ def test_progress_counts_what_was_done_and_what_remains():
     queue = queue_at(user, now + timedelta(seconds=2))
 
     assert (queue.done, queue.new, queue.learning, queue.remaining, queue.total) == (2, 1, 1, 2, 4)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_plain_sql_counts_equal_the_orm_querysets_they_replace(seed):
+    """queue_counts and new_count against the same figures through Card.objects.for_user().studying()."""
+    import random
+
+    from django.db.models import Count, Max, Min, Q
+
+    from quiz.days import review_day
+    from quiz.models import INTRADAY_STATES, Card, ReviewLog
+    from quiz.queue import LEARN_AHEAD, SCHEDULED_STATES, new_count, queue_counts
+
+    rng = random.Random(seed)
+    now = at(2026, 6, 10, 9, 30, 15, 123456)
+    user, other = make_user(), make_user("other")
+    day = review_day(now, zone=user.preferences.zone, day_start_hour=user.preferences.day_start_hour)
+    for n, question in enumerate(make_questions(60, topic=make_topic("counted"))):
+        state = rng.choice(list(State))
+        owner = other if n % 7 == 0 else user
+        fields = {"suspended": rng.random() < 0.15,
+                  "buried_until": rng.choice([None, None, day.date, day.date + timedelta(days=1), day.date - timedelta(days=1)])}
+        if state != State.NEW:
+            due = now + timedelta(minutes=rng.randint(-3000, 3000))
+            fields.update(state=state, stability=2.0, difficulty=5.0, reps=1, due=due, last_review=due - timedelta(days=1))
+        card = make_card(owner, question, **fields)
+        if rng.random() < 0.1:
+            question.is_published = False
+            question.save()
+        for _ in range(rng.randint(0, 2)):
+            log_day = rng.choice([day.date, day.date, day.date - timedelta(days=1)])
+            ReviewLog.objects.create(user=owner, card=card, rating=Rating.GOOD, reviewed_at=now, day=log_day,
+                                     scheduled_interval=timedelta(days=1), state_before=rng.choice(list(State)))
+    until = day.end + timedelta(days=rng.choice([0, 0, 3]))
+    mine = Card.objects.for_user(user).studying(day.date)
+    intraday = Q(state__in=INTRADAY_STATES)
+    expected = mine.filter(state__in=SCHEDULED_STATES, due__lt=max(until, now + LEARN_AHEAD)).aggregate(
+        learning=Count("pk", filter=intraday & Q(due__lt=day.end)),
+        reviews=Count("pk", filter=Q(state=State.REVIEW) & Q(due__lt=until)),
+        next_learning_due=Min("due", filter=intraday),
+    ) | ReviewLog.objects.filter(user=user, day=day.date).aggregate(
+        done=Count("pk"),
+        new_done=Count("pk", filter=Q(state_before=State.NEW)),
+        reviews_done=Count("pk", filter=Q(state_before=State.REVIEW)),
+        last_log_id=Max("pk"),
+    )
+
+    assert expected["learning"] and expected["reviews"] and expected["done"]  # the data exercises each count
+    assert queue_counts(user=user, now=now, day=day, until=until) == expected
+    assert new_count(user=user, today=day.date) == mine.filter(state=State.NEW).count()
+    assert new_count(user=user, today=day.date, limit=3) == min(3, mine.filter(state=State.NEW).count())

@@ -232,13 +232,13 @@ def test_the_page_says_when_learning_cards_come_back(client):
 
 
 def test_the_review_page_makes_a_fixed_number_of_queries(client, django_assert_num_queries, learner):
-    # user (the session comes from the shared cache), preferences; due counts, today's log counts, new
-    # cards within the limit; next card
-    with django_assert_num_queries(6):
+    # user (the session comes from the shared cache), preferences; due and today's log counts (one
+    # statement), new cards within the limit; next card
+    with django_assert_num_queries(5):
         client.get(REVIEW)
     make_questions(50, topic=make_topic("more"), prefix="more")
     deck_add_topic(user=learner, topic=make_topic("more"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(REVIEW)
 
 
@@ -247,8 +247,8 @@ def test_an_htmx_rating_makes_a_fixed_number_of_queries(client, django_assert_nu
 
     # user (the session comes from the shared cache), preferences; savepoint, card, card update, log
     # insert, release (no stats version bump: the dashboard's cache key holds the latest log id); then the
-    # next page: due counts, log counts, new cards, next card
-    with django_assert_num_queries(11):
+    # next page: due and log counts (one statement), new cards, next card
+    with django_assert_num_queries(10):
         client.post(RATE, data, HTTP_HX_REQUEST="true")
 
 
