@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kbase.search_index import narrow
+
 
 def is_zh(language=None):
     return (language or get_language() or "en").lower().startswith("zh")
@@ -113,13 +115,15 @@ class QuestionQuerySet(ContentQuerySet):
     def search(self, query):
         """Questions whose text (either language) contains every whitespace-separated term, best first.
 
-        The score, highest first: the slug is the query (searching "CrashLoopBackOff" finds its own
-        question), the title holds the whole phrase, the title holds every term, the slug holds the
-        phrase, then how often the phrase (spaced or hyphenated) occurs in the text, capped so that a
-        long answer cannot outweigh a title. Ties keep the content plan's order.
+        The index (kbase.search_index) narrows the rows first; the LIKE conditions below still decide.
+        The score, highest first: a title is the query (either language, its question mark optional), the
+        slug is the query (searching "CrashLoopBackOff" finds its own question), the title holds the whole
+        phrase, the title holds every term, the slug holds the phrase, then how often the phrase (spaced or
+        hyphenated) occurs in the text, capped so that a long answer cannot outweigh a title. Ties keep the
+        content plan's order.
         """
         terms = [term.lower() for term in query.split() if term.strip()]
-        if not terms:
+        if not terms or any("\x00" in term for term in terms):  # no text holds a NUL (and PostgreSQL refuses one)
             return self.none()
         phrase = " ".join(terms)
         phrase_slug = "-".join(terms)
@@ -140,15 +144,19 @@ class QuestionQuerySet(ContentQuerySet):
             removed = Length(F("search_text")) - Length(Replace(F("search_text"), Value(text), Value("")))
             return removed / Value(len(text))
 
+        title_is_query = Q()
+        for title, mark in (("question_en", "?"), ("question_zh", "？")):
+            title_is_query |= Q(**{f"{title}__iexact": phrase}) | Q(**{f"{title}__iexact": phrase + mark})
         frequency = occurrences(phrase) + (occurrences(phrase_slug) if len(terms) > 1 else Value(0))
         score = (
-            points(Q(slug=phrase_slug), 1000)
+            points(title_is_query, 2000)
+            + points(Q(slug=phrase_slug), 1000)
             + points(phrase_in_title, 200)
             + points(all_in_title, 100)
             + points(Q(slug__contains=phrase_slug), 50)
             + Least(frequency, Value(20), output_field=IntegerField())
         )
-        return self.filter(condition).annotate(score=score).order_by("-score", "number")
+        return narrow(self, terms).filter(condition).annotate(score=score).order_by("-score", "number")
 
 
 class Question(models.Model):
