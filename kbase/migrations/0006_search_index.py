@@ -34,12 +34,17 @@ SQLITE_BACKWARD = [
 
 POSTGRESQL_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    # Every distinct pair of characters in the text: what a 2-character term is looked up in.
+    # Every distinct pair of characters in the text: what a 2-character term is looked up in. One pass over
+    # the characters (substr(body, i, 2) in a loop walks UTF-8 from the start: 90 ms for a 4 KB text against
+    # 3.6 ms); the high COST makes the planner prefer the index, and a sequential scan test the LIKE first.
     """CREATE OR REPLACE FUNCTION kbase_bigrams(body text) RETURNS text[]
-        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-        AS $$ SELECT array_agg(DISTINCT substr(body, i, 2)) FROM generate_series(1, length(body) - 1) AS i $$""",
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 5000
+        AS $$ SELECT array_agg(DISTINCT pair) FROM (
+            SELECT c || lead(c) OVER (ORDER BY i) AS pair FROM unnest(string_to_array(body, NULL)) WITH ORDINALITY AS t(c, i)
+        ) AS pairs WHERE pair IS NOT NULL $$""",
     "CREATE INDEX kbase_question_search_trgm ON kbase_question USING gin (search_text gin_trgm_ops)",
     "CREATE INDEX kbase_question_search_bigrams ON kbase_question USING gin (kbase_bigrams(search_text))",
+    "ANALYZE kbase_question",
 ]
 POSTGRESQL_BACKWARD = [
     "DROP INDEX IF EXISTS kbase_question_search_bigrams",
