@@ -4,10 +4,10 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Least, Length, Replace
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kbase.links import page_url
 from kbase.search_index import narrow
 
 
@@ -89,7 +89,7 @@ class Topic(models.Model):
         return self.name_zh if is_zh() else self.name_en
 
     def get_absolute_url(self):
-        return reverse("kbase:topic", args=[self.slug])
+        return page_url("kbase:topic", self.slug)
 
 
 class QuestionQuerySet(ContentQuerySet):
@@ -214,7 +214,7 @@ class Question(models.Model):
         return self.slug
 
     def get_absolute_url(self):
-        return reverse("kbase:question", args=[self.slug])
+        return page_url("kbase:question", self.slug)
 
     def text(self, language=None):
         return self.question_zh if is_zh(language) else self.question_en
