@@ -1,7 +1,7 @@
 import reversion
 from django.db import connection, models
-from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.db.models.functions import Least, Length, Replace
+from django.db.models import Case, F, Func, IntegerField, Q, Value, When
+from django.db.models.functions import Least, Replace
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import get_language
@@ -92,6 +92,16 @@ class Topic(models.Model):
         return page_url("kbase:topic", self.slug)
 
 
+class ByteLength(Func):
+    """The length of a text in bytes: SQLite's length() counts characters, walking the whole text."""
+
+    function = "OCTET_LENGTH"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="LENGTH(CAST(%(expressions)s AS BLOB))", **extra_context)
+
+
 class QuestionQuerySet(ContentQuerySet):
     def published(self):
         return self.filter(is_published=True).select_related("topic")
@@ -140,9 +150,9 @@ class QuestionQuerySet(ContentQuerySet):
             return Case(When(condition, then=Value(value)), default=Value(0), output_field=IntegerField())
 
         def occurrences(text):
-            # (len(search_text) - len(search_text without text)) / len(text): one query, portable SQL.
-            removed = Length(F("search_text")) - Length(Replace(F("search_text"), Value(text), Value("")))
-            return removed / Value(len(text))
+            # (len(search_text) - len(search_text without text)) / len(text), in bytes: one query, portable SQL.
+            removed = ByteLength(F("search_text")) - ByteLength(Replace(F("search_text"), Value(text), Value("")))
+            return removed / Value(len(text.encode()))
 
         title_is_query = Q()
         for title, mark in (("question_en", "?"), ("question_zh", "？")):
