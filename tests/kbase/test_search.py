@@ -114,9 +114,10 @@ def test_every_tag_in_the_content_has_a_chinese_label():
     assert sorted(tags - set(TAG_LABELS_ZH)) == []
 
 
-def test_the_search_page_query_count_is_fixed(client, content, django_assert_num_queries):
+@pytest.mark.parametrize("query", ["pod", "探针", "ip", "k", "pod 探针 k"])  # index terms of 3+, 2 and 1 characters
+def test_the_search_page_query_count_is_fixed(client, content, django_assert_num_queries, query):
     with django_assert_num_queries(2):  # the content version (page cache key), then the search
-        client.get("/en/search/", {"q": "pod"})
+        client.get("/en/search/", {"q": query})
 
 
 def test_a_snippet_centres_on_the_whole_phrase_when_the_text_has_it():

@@ -13,6 +13,7 @@ from reversion.models import Version
 
 from kbase.content import read_content
 from kbase.models import Question
+from kbase.search_index import rebuild
 from kbase.services import content_import
 from tests.kbase.helpers import admin_form_data, make_question, make_user, question_yaml, write_content
 
@@ -70,6 +71,19 @@ def test_results_come_through_the_index(query, pg_index):
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert pg_index in plan, plan
+
+
+def test_rebuild_refills_the_index_from_the_questions():
+    question = make_question("probes", answer_en="A liveness probe.", answer_zh="存活探针。")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO kbase_question_search(kbase_question_search) VALUES ('delete-all')")
+        assert found("liveness") == [] and found("探针") == []
+    rebuild()
+    assert found("liveness") == ["probes"] and found("探针") == ["probes"]
+    question.delete()
+    rebuild()
+    assert found("liveness") == []
 
 
 def test_an_admin_edit_is_found_by_its_new_word_and_no_longer_by_the_old(editor_client):
