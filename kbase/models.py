@@ -116,7 +116,7 @@ class QuestionQuerySet(ContentQuerySet):
 
     def with_tag(self, tag):
         """Questions carrying `tag`: narrowed in SQL on the search text, then exact on the tag list."""
-        candidates = self.filter(search_text__contains=tag.lower())
+        candidates = narrow(self, [tag.lower()]).filter(search_text__contains=tag.lower())
         return [question for question in candidates if tag in question.tags]
 
     def for_topic(self, topic):
