@@ -58,6 +58,7 @@ def gunicorn(*, workers=2, setup=None):
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "KUBEPREP_SQLITE_PATH": f"{tmp}/bench.sqlite3",
+            "KUBEPREP_SHARED_CACHE_DIR": f"{tmp}/shared-cache",
             # Every request comes from one address: the per-client budget for uncached simulator runs
             # (30 a minute in production) would answer 429 to the rows that measure an uncached run.
             "KUBEPREP_SIM_RUNS_PER_MINUTE": "0",

@@ -1,11 +1,12 @@
-"""etcd/Raft engine time: simulate() + to_dict() for 7 members over 60 s with about 1,000 writes.
+"""etcd/Raft engine time: simulate() + to_dict() for 7 members over 10 s with 170 writes, and the worst accepted run.
 
-Target: under 200 ms for 7 members, 60 s, 1,020 writes (17 per second), with and without
-faults. The engine keeps one heap entry per distinct timestamp, batches the entries a
-leader has not yet sent into one AppendEntries, and schedules follower election timeouts
-as single events that re-arm lazily instead of ticking idle members. The last case is a
-deliberate worst case near the cost limit parse_params enforces (about 500,000 estimated
-messages) and is reported for information only.
+Target: under 50 ms for every run the parser accepts (issue 19). The engine keeps one heap entry
+per distinct timestamp, batches the entries a leader has not yet sent into one AppendEntries, and
+schedules follower election timeouts as single events that re-arm lazily instead of ticking idle
+members; it still costs about 1-2.5 microseconds per message or tick, so parse_params caps the
+estimated work (`MAX_ESTIMATED_WORK`, 16,000 messages and ticks; it was 500,000 messages, which took
+568 ms and more). 7 members for 60 s at 17 writes/s, this script's old target, is now refused.
+The last case is the slowest of sim/engine/worst_cases.py; bench_engine_limits.py searches further.
 Run: .venv/bin/python bench/bench_etcd.py
 """
 
@@ -17,21 +18,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sim.engine import etcd
+from sim.engine.worst_cases import ETCD
 
-TARGET_MS = 200
+TARGET_MS = 50
 RUNS = 15
-TARGET = {"members": 7, "duration_ms": 60_000, "write_rate": 17}
+TARGET = {"members": 7, "duration_ms": 10_000, "write_rate": 17}
 TARGET_CASES = [
-    ("7 members, 60 s, 1,020 writes, no faults", TARGET),
+    ("7 members, 10 s, 170 writes, no faults", TARGET),
     ("…with 5 ms fsync and 10 ms RTT", {**TARGET, "fsync_ms": 5, "rtt_ms": 10}),
     ("…stop the leader, split 3|4, heal, restart", {
-        **TARGET, "events": "stop:leader@10000,partition:0-1-2|3-4-5-6@20000,heal@35000,restart:all@45000"}),
-    ("…without pre-vote, a follower cut off for 20 s", {
-        **TARGET, "prevote": "false", "events": "partition:0-1-2-3-4-5|6@10000,heal@30000"}),
+        **TARGET, "events": "stop:leader@1000,partition:0-1-2|3-4-5-6@3000,heal@5000,restart:all@7000"}),
+    ("…without pre-vote, a follower cut off for 5 s", {
+        **TARGET, "prevote": "false", "events": "partition:0-1-2-3-4-5|6@2000,heal@7000"}),
 ]
-WORST_CASE = ("worst accepted: 9 voters + 3 learners, 10 ms ticks, 40 writes/s, 120 s", {
-    "members": 9, "learners": 3, "heartbeat_ms": 10, "election_ms": 100, "write_rate": 40, "duration_ms": 120_000,
-    "events": "stop:leader@20000,partition:leader@40000,heal@60000,restart:all@80000"})
+WORST_CASE = ETCD[3]
 
 
 def measure(raw, *, runs):
@@ -58,8 +58,9 @@ def main():
         print(f"{label:<58} {median:>7.1f}ms {p95:>7.1f}ms {writes:>7} {size / 1024:>6.0f}KB")
     label, raw = WORST_CASE
     median, p95, writes, size = measure(raw, runs=3)
-    print(f"{label:<58} {median:>7.1f}ms {p95:>7.1f}ms {writes:>7} {size / 1024:>6.0f}KB  (information only)")
-    print(f"\nTarget {'met' if met else 'NOT met'}: every target case has p95 under {TARGET_MS} ms.")
+    met &= p95 < TARGET_MS
+    print(f"{label[:58]:<58} {median:>7.1f}ms {p95:>7.1f}ms {writes:>7} {size / 1024:>6.0f}KB")
+    print(f"\nTarget {'met' if met else 'NOT met'}: every case has p95 under {TARGET_MS} ms.")
     return 0 if met else 1
 
 

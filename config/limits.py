@@ -1,7 +1,8 @@
 """Cheap requests stay cheap: NUL bytes, sign-in throttling and per-client counters on the shared cache.
 
-The counters live in Django's default cache. With `REDIS_URL` set that is Redis, so a limit holds
-across gunicorn workers and machines; with the local-memory cache it holds per worker process.
+The counters live in the "shared" cache (config/settings.py). With `REDIS_URL` set that is Redis, so a
+limit holds across gunicorn workers and machines; without it, files in one directory that every worker on
+the machine reads and writes.
 """
 
 import hashlib
@@ -10,7 +11,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
-from django.core.cache import cache
+from django.core.cache import caches
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
@@ -44,12 +45,17 @@ def _key(scope, ident, window):
 
 def count(scope, ident, window):
     """How many hits `ident` has in the current `window` seconds of `scope` (fixed windows)."""
-    return cache.get(_key(scope, ident, window), 0)
+    return caches["shared"].get(_key(scope, ident, window), 0)
 
 
 def hit(scope, ident, window):
-    """Count one hit of `ident` in `scope`; the new count. Atomic on Redis and within one process."""
+    """Count one hit of `ident` in `scope`; the new count.
+
+    Atomic on Redis. On the file cache two workers counting the same instant can both read n and write
+    n + 1, so a burst may get a hit or two past the limit; every worker still sees every other's counts.
+    """
     key = _key(scope, ident, window)
+    cache = caches["shared"]
     if cache.add(key, 1, window + 1):
         return 1
     try:

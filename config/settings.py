@@ -1,6 +1,7 @@
 """KubePrep settings: one module, driven by environment variables."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -128,6 +129,8 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = ["config.auth.Backend"]  # ModelBackend, with a cheaper load of the signed-in user
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -162,19 +165,35 @@ STORAGES = {
     },
 }
 
+# Two caches. "default" holds what any worker may compute for itself (pages keyed on the content version,
+# simulator runs, dashboard figures keyed on the learner's data). "shared" holds what every worker must
+# see the same: sessions (read through it, written to the database) and the rate-limit counters.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    # Shared by every worker and machine: rate limits and cached runs hold across them.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                          "KEY_PREFIX": os.environ.get("KUBEPREP_CACHE_PREFIX", "kubeprep")}}
+    # Shared by every worker and machine: rate limits, sessions and cached runs hold across them.
+    _REDIS = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+              "KEY_PREFIX": os.environ.get("KUBEPREP_CACHE_PREFIX", "kubeprep")}
+    CACHES = {"default": _REDIS, "shared": _REDIS}
 else:
+    # One machine: files in one directory are seen by every worker (a logout on one worker ends the
+    # session on all of them); tests get a directory of their own per process.
+    SHARED_CACHE_DIR = os.environ.get("KUBEPREP_SHARED_CACHE_DIR") or (
+        tempfile.mkdtemp(prefix="kubeprep-shared-") if TESTING else str(BASE_DIR / "var" / "cache")
+    )
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "kubeprep",
             "OPTIONS": {"MAX_ENTRIES": 2000},
-        }
+        },
+        "shared": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": SHARED_CACHE_DIR,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
     }
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "shared"
 
 # ---- Limits (config/limits.py): what one client may cost the site.
 # Sign-in, admin sign-in, sign-up and password reset: per client address and per account, per window.

@@ -1,4 +1,4 @@
-"""Whole-page cache for anonymous knowledge-base pages, keyed on the content version.
+"""Whole-page cache for knowledge-base and simulator pages, keyed on the content version.
 
 A cached page is stored with placeholders where the CSRF token and the CSP nonce were, and each hit fills in
 this response's own (a fresh masked token from `get_token`, which also sets the cookie; the request's nonce,
@@ -6,8 +6,11 @@ which the CSP middleware then puts in the header). The key holds the content ver
 (kbase.models.content_version), so an admin edit, a revision restore or a re-import shows on the next
 request on every worker, with no timeout involved.
 
-Only anonymous visitors with no session and no pending messages are served from the cache: anyone who could
-see something of their own (menu, messages, deck state) gets a freshly rendered page.
+Anonymous visitors with no session and no pending messages are served from the cache. Signed-in learners
+are too, on views that say what a page shows of the learner's own (`per_user`: for a question page, whether
+it is in their deck): that value is part of the key, so two learners share a page only when everything it
+shows them is the same. The menu of a signed-in page depends on nothing but being signed in, and a learner
+with messages waiting (in the cookie or the session) always gets a freshly rendered page.
 """
 
 import functools
@@ -29,18 +32,24 @@ MAX_BYTES = 512 * 1024  # bigger pages are rendered each time rather than fillin
 CACHE_SECONDS = 24 * 3600  # invalidation is by content version; the timeout only frees memory
 
 
-def _cacheable_request(request):
-    if request.method not in ("GET", "HEAD"):
-        return False
-    cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
-        return False
-    return not request.user.is_authenticated
+MESSAGES_SESSION_KEY = "_messages"  # django.contrib.messages.storage.session.SessionStorage.session_key
 
 
-def _key(request, versioned):
+def _audience(request, per_user, args, kwargs):
+    """"anon", "user:<what the page shows of the learner's own>", or None when the page must be rendered."""
+    if request.method not in ("GET", "HEAD") or "messages" in request.COOKIES:
+        return None
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return "anon" if not request.user.is_authenticated else None
+    if per_user is None or not request.user.is_authenticated or MESSAGES_SESSION_KEY in request.session:
+        return None
+    return "user:" + per_user(request, *args, **kwargs)
+
+
+def _key(request, versioned, audience):
     raw = "|".join([
-        str(content_version()) if versioned else "-", get_language() or "", request.get_full_path(), "htmx" if request.htmx else "",
+        str(content_version()) if versioned else "-", get_language() or "", request.get_full_path(),
+        "htmx" if request.htmx else "", audience,
     ])
     return "kbase-page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
 
@@ -66,21 +75,31 @@ def _filled(request, html):
     return html
 
 
-def anonymous_page_cache(view=None, *, when=None, versioned=True):
-    """Serve `view`'s 200 HTML responses to anonymous visitors from the cache (see the module docstring).
+def nothing_of_their_own(request, *args, **kwargs):
+    """`per_user` for pages that show a signed-in learner nothing of their own beyond the menu."""
+    return ""
+
+
+def page_cache(view=None, *, when=None, versioned=True, per_user=None):
+    """Serve `view`'s 200 HTML responses from the cache (see the module docstring).
 
     `when(request)`, if given, must also be true: simulator pages cache only their parameterless and preset
     forms, so arbitrary parameters cannot fill the cache. `versioned=False` leaves the content version out of
     the key, for pages that show no knowledge-base content (the simulators: then no query at all).
+    `per_user(request, *args, **kwargs)` returns, as a string, everything the page shows of a signed-in
+    learner's own data; without it signed-in learners always get a freshly rendered page.
     """
     if view is None:
-        return functools.partial(anonymous_page_cache, when=when, versioned=versioned)
+        return functools.partial(page_cache, when=when, versioned=versioned, per_user=per_user)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _cacheable_request(request) or (when is not None and not when(request)):
+        if when is not None and not when(request):
             return view(request, *args, **kwargs)
-        key = _key(request, versioned)
+        audience = _audience(request, per_user, args, kwargs)
+        if audience is None:
+            return view(request, *args, **kwargs)
+        key = _key(request, versioned, audience)
         stored = cache.get(key)
         if stored is not None:
             content_type, html = stored

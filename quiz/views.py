@@ -357,11 +357,15 @@ def question_rate_view(request, slug):
     form = QuestionRatingForm(request.POST)
     if not form.is_valid():
         return render(request, "quiz/_question_rated.html", {"error": gettext("Choose a rating.")}, status=400)
-    card = question_rate(user=request.user, question=question, rating=form.cleaned_data["rating"])
-    message = gettext("Saved. This card is in your deck; its next review is due in %(interval)s.") % {
-        "interval": interval_label(card.due - timezone.now()),
-    }
+    result = question_rate(user=request.user, question=question, rating=form.cleaned_data["rating"],
+                           version=form.cleaned_data["version"])
+    if result.recorded:
+        text = gettext("Saved. This card is in your deck; its next review is due in %(interval)s.")
+    else:  # sent twice, or rated again in another tab: the first rating stands
+        text = gettext("This rating was already saved. The card is in your deck; its next review is due in %(interval)s.")
+    message = text % {"interval": interval_label(result.card.due - timezone.now())}
     if not request.htmx:
         messages.success(request, message)
         return redirect(reverse("kbase:question", args=[slug]) + "#self-check")
-    return render(request, "quiz/_question_rated.html", {"message": message})
+    context = {"message": message, "recorded": result.recorded, "card": result.card, "question": question}
+    return render(request, "quiz/_question_rated.html", context)

@@ -46,9 +46,19 @@ _RULES = [
      gettext_noop("must be at least 5 times “%(heartbeat_ms)s” (%(minimum)s ms), as etcd requires")),
     (r"must be at most half of election_ms, or no election could ever finish",
      gettext_noop("must be at most half of “%(election_ms)s”, or no election could ever finish")),
-    (r"this run would need about (?P<estimate>[\d,]+) messages \(at most (?P<limit>[\d,]+)\);.*",
-     gettext_noop("this run would need about %(estimate)s messages (at most %(limit)s): shorten "
-                  "“%(duration_ms)s”, or lower “%(write_rate)s” or the number of members")),
+    (r"this run would need about (?P<estimate>[\d,]+) simulated messages and ticks \(at most (?P<limit>[\d,]+)\);.*",
+     gettext_noop("this run would need about %(estimate)s simulated messages and ticks (at most %(limit)s): shorten "
+                  "“%(duration_ms)s”, raise “%(heartbeat_ms)s” or “%(election_ms)s”, or lower “%(write_rate)s” "
+                  "or the number of members")),
+    (r"this rollout would record about (?P<estimate>[\d,]+) steps, pod events and condition changes "
+     r"\(at most (?P<limit>[\d,]+)\);.*",
+     gettext_noop("this rollout would record about %(estimate)s steps, pod events and condition changes (at most "
+                  "%(limit)s): lower “%(replicas)s”, raise “%(max_surge)s” or “%(max_unavailable)s”, or set "
+                  "“%(min_ready_seconds)s” to 0 and “%(progress_deadline_seconds)s” to at least "
+                  "“%(pod_ready_seconds)s”")),
+    (r"this run would schedule about (?P<probes>[\d,]+) probes \(at most (?P<limit>[\d,]+)\);.*",
+     gettext_noop("this run would schedule about %(probes)s probes (at most %(limit)s): shorten "
+                  "“%(horizon_seconds)s” or lengthen the probe periods")),
     (r"must be text such as .*", gettext_noop("must be text such as stop:leader@2000,restart:2@7000")),
     (r"is too long \(at most (?P<limit>\d+) characters\)", gettext_noop("is too long (at most %(limit)s characters)")),
     (r"has (?P<count>\d+) items; at most (?P<limit>\d+) are allowed",

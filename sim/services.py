@@ -5,6 +5,7 @@ import json
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 
 from config.limits import sim_run_allowed
 from sim import registry
@@ -41,9 +42,27 @@ def simulate_cached(kind, params, *, client=None):
     return result
 
 
+def api_body(kind, params, *, client=None):
+    """The JSON API's response body for `kind` on parsed `params`, as text.
+
+    Kept in the cache as text beside the result dict, so that a cached API call costs one cache read and a
+    string join instead of unpickling the result and encoding it again. The body is what
+    `JsonResponse({"kind": kind, "params": params.to_query(), **result})` writes.
+    """
+    canonical = params.to_query()
+    key = _cache_key(kind, canonical).replace("sim:v1:", "sim:v1:json:", 1)
+    body = cache.get(key)
+    if body is None:
+        result = simulate_cached(kind, params, client=client)
+        body = json.dumps({"kind": kind, "params": canonical, **result}, cls=DjangoJSONEncoder)
+        if len(body) <= settings.KUBEPREP_SIM_CACHE_MAX_BYTES:
+            cache.set(key, body, CACHE_SECONDS)
+    return body
+
+
 def query_from_request(request):
     """The request's GET parameters as a plain dict (last value wins), without empty page-only keys."""
     return {key: request.GET[key] for key in request.GET if key not in {"preset", "lang"}}
 
 
-__all__ = ["ParamError", "RunLimited", "simulate_cached", "query_from_request"]
+__all__ = ["ParamError", "RunLimited", "api_body", "simulate_cached", "query_from_request"]

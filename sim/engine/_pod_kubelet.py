@@ -183,6 +183,7 @@ class _ProbeWorker:
         self.finishing = False
         self.steady = False
         self.timer = None
+        self._event_messages = {}
 
     def _schedule(self, t, action):
         if self.timer is not None:
@@ -273,7 +274,9 @@ class _ProbeWorker:
     def _finish(self, start, finish, result, message):
         sim, rec = self.sim, self.sim.rec
         rec.probe_result(finish, self.kind, result)
-        event_message = f"{self.title} probe failed: {message}"
+        event_message = self._event_messages.get(message)
+        if event_message is None:
+            event_message = self._event_messages[message] = f"{self.title} probe failed: {message}"
         if result == "failure":
             rec.event(finish, "Unhealthy", event_message, container=APP, level="Warning", repeatable=True)
         if result == self.last_result:
@@ -324,7 +327,6 @@ class _ProbeWorker:
             spacing = self.period
         else:
             return upcoming
-        self.steady = True
         app_change = sim.app_change_after(start)
         boundary = min(sim.next_unsteady_event_time(), sim.rec.horizon + 1)
         by_app = -(-(app_change - upcoming) // spacing) if app_change > upcoming else 0
@@ -332,6 +334,9 @@ class _ProbeWorker:
         count = min(by_app, by_event)
         if count <= 0:
             return upcoming
+        # This worker's next probe is steady too (other workers may skip past it) only if the app has not
+        # changed by then: a stretch cut short by the app's change ends in a probe that may see it.
+        self.steady = count < by_app
         last_finish = upcoming + (count - 1) * spacing + duration
         self.result_run += count
         sim.rec.probe_result(upcoming + duration, self.kind, result, count=count, last_t=last_finish)
@@ -372,6 +377,7 @@ class PodSimulation:
         self.pull_token = 0
         self.restart_delays = []
         self.health_intervals = []
+        self._probe_answers = {}
 
     # -- scheduling -----------------------------------------------------------------------
 
@@ -408,13 +414,19 @@ class PodSimulation:
     def probe_app(self, kind, t):
         """(result, seconds until the result, output) of an HTTP probe started at t."""
         state = self._app_state(t - self.app.started_at)
-        url = f'Get "http://{POD_IP}:8080{PROBE_PATHS[kind]}"'
-        if state == "hung":
-            timeout = self.p.probe(kind).timeout
-            return "failure", timeout, f"{url}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
-        if state == "starting":
-            return "failure", 0, f"{url}: dial tcp {POD_IP}:8080: connect: connection refused"
-        return "success", 0, ""
+        # One answer per (probe, state), built once: a 2-hour run with 1 s probes asks up to ~20,000 times.
+        answer = self._probe_answers.get((kind, state))
+        if answer is None:
+            url = f'Get "http://{POD_IP}:8080{PROBE_PATHS[kind]}"'
+            if state == "hung":
+                timeout = self.p.probe(kind).timeout
+                answer = "failure", timeout, f"{url}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+            elif state == "starting":
+                answer = "failure", 0, f"{url}: dial tcp {POD_IP}:8080: connect: connection refused"
+            else:
+                answer = "success", 0, ""
+            self._probe_answers[(kind, state)] = answer
+        return answer
 
     def app_change_after(self, t):
         """The next moment after t at which the app's answers to probes change."""

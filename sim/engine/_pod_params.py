@@ -5,6 +5,10 @@ validateProbe / validateLivenessProbe / validateStartupProbe): every period, tim
 threshold is at least 1, initialDelaySeconds is at least 0, and successThreshold must be 1
 for liveness and startup probes. Probe defaults follow pkg/apis/core/v1/defaults.go
 (SetDefaults_Probe): period 10 s, timeout 1 s, success 1, failure 3.
+
+Cost: every run the parser accepts finishes in under 50 ms (issue 19): the probes a run schedules
+(one per period per enabled probe over the horizon) are capped at MAX_PROBES = 10,000, so two
+1-second probes run for up to 4,998 s and three for 3,332 s (bench/bench_engine_limits.py).
 """
 
 from __future__ import annotations
@@ -27,6 +31,11 @@ MAX_HORIZON = 7_200
 MIN_HORIZON = 10
 MAX_INIT_CONTAINERS = 10
 MAX_MEMORY_MI = 1_048_576
+# Probes whose verdict cannot change are counted arithmetically, but a failure or success threshold
+# larger than the run makes the kubelet model count every probe one by one (about 3 microseconds each,
+# bench/bench_engine_limits.py); this cap on the probes a run schedules keeps every accepted run under
+# 50 ms (issue 19). Three 1-second probes over the 2-hour horizon (21,600) took about 50 ms.
+MAX_PROBES = 10_000
 
 
 @dataclass(frozen=True)
@@ -186,7 +195,19 @@ def _check_relations(values, errors):
             errors["recover_at_seconds"] = "needs hang_at_seconds: the app can only recover from a hang"
         elif hang is not None and recover <= hang:
             errors["recover_at_seconds"] = "must be later than hang_at_seconds"
+    probes = scheduled_probes(values)
+    if probes > MAX_PROBES and "horizon_seconds" not in errors:
+        errors["horizon_seconds"] = (
+            f"this run would schedule about {probes:,} probes (at most {MAX_PROBES:,}); "
+            "shorten horizon_seconds or lengthen the probe periods"
+        )
     delete_at = values["delete_at_seconds"]
     if delete_at is not None and "delete_at_seconds" not in errors and "horizon_seconds" not in errors:
         if delete_at >= values["horizon_seconds"]:
             errors["delete_at_seconds"] = "must be earlier than horizon_seconds"
+
+
+def scheduled_probes(values) -> int:
+    """How many probes the enabled probes schedule over the horizon: one per period each (an upper bound)."""
+    horizon = values["horizon_seconds"]
+    return sum(horizon // probe.period + 1 for probe in (values[kind] for kind in PROBE_KINDS) if probe.enabled)

@@ -9,6 +9,11 @@ maxUnavailable are non-negative ints or percentages, not both 0, maxUnavailable 
 Rounding follows apimachinery/pkg/util/intstr GetScaledValueFromIntOrPercent (percentages are
 rounded up for maxSurge and down for maxUnavailable) and
 pkg/controller/deployment/util/deployment_util.go ResolveFenceposts, MaxSurge and MaxUnavailable.
+
+Cost: every run the parser accepts should finish in under 50 ms (issue 19). `estimated_work`
+(steps, pod-event instants, condition changes) is capped at MAX_ESTIMATED_WORK = 30,000, which
+admits 10,000 replicas one pod at a time (maxSurge 1 / maxUnavailable 0, about 45-50 ms of CPU on
+the shared 2-vCPU machine) and refuses rollouts that cost more (bench/bench_engine_limits.py).
 """
 
 from __future__ import annotations
@@ -25,6 +30,12 @@ RECREATE = "Recreate"
 STRATEGIES = (RECREATE, ROLLING_UPDATE)
 MAX_REPLICAS = 10_000
 MAX_SECONDS = 86_400
+# The engine's cost is its recorded steps, the instants pods become ready or available and the
+# condition changes, about 1.7 microseconds each (bench/bench_engine_limits.py): this cap on their
+# estimate (`estimated_work`) admits 10,000 replicas one pod at a time (30,000, about 50 ms) and
+# refuses what costs more at that size (minReadySeconds apart from readiness, or a progress deadline
+# that expires between every pod).
+MAX_ESTIMATED_WORK = 30_000
 INT32_MAX = 2_147_483_647
 
 _PERCENT = re.compile(r"[0-9]+%")
@@ -211,19 +222,52 @@ def parse_params(raw: Mapping[str, object]) -> Params:
     if not {"min_ready_seconds", "progress_deadline_seconds"} & errors.keys() and deadline <= min_ready:
         errors["progress_deadline_seconds"] = DEADLINE_NOT_AFTER_MIN_READY
 
+    params = None
+    if not errors:
+        params = Params(
+            replicas=replicas,
+            strategy=strategy,
+            max_surge=surge,
+            max_unavailable=unavailable,
+            min_ready_seconds=min_ready,
+            pod_ready_seconds=pod_ready,
+            progress_deadline_seconds=deadline,
+            new_pods_fail=new_pods_fail,
+        )
+        estimate = estimated_work(params)
+        if estimate > MAX_ESTIMATED_WORK:
+            errors["replicas"] = (
+                f"this rollout would record about {estimate:,} steps, pod events and condition changes "
+                f"(at most {MAX_ESTIMATED_WORK:,}); lower replicas, raise max_surge or max_unavailable, "
+                "or set min_ready_seconds to 0 and progress_deadline_seconds to at least pod_ready_seconds"
+            )
+
     if errors:
         raise ParamError(errors)
-    return Params(
-        replicas=replicas,
-        strategy=strategy,
-        max_surge=surge,
-        max_unavailable=unavailable,
-        min_ready_seconds=min_ready,
-        pod_ready_seconds=pod_ready,
-        progress_deadline_seconds=deadline,
-        new_pods_fail=new_pods_fail,
-    )
+    return params
 
 
 def _number(value: str) -> int:
     return int(value.rstrip("%"))
+
+
+def estimated_work(params: Params) -> int:
+    """About how many steps, pod-event instants and condition changes a rollout records (an upper estimate).
+
+    The controller moves at most maxSurge + maxUnavailable pods per cycle (one cycle for Recreate, or
+    when new pods never become ready); each cycle scales both ReplicaSets (two steps), waits for the
+    new pods to become ready and, with minReadySeconds, available (one or two instants), and, when the
+    progress deadline is shorter than the wait for readiness, times out and resumes (an instant and two
+    conditions, counted as five: building a condition costs about twice a step).
+    """
+    if not params.is_rolling or params.new_pods_fail:
+        cycles = 1
+    else:
+        surge = max_surge(params)
+        unavailable = max_unavailable(params)
+        cycles = -(-params.replicas // max(1, surge + unavailable))
+    instants = 2 if params.min_ready_seconds else 1
+    # A deadline that expires between pods is an instant of its own and two condition changes, each
+    # costing about as much as a step and an instant together.
+    flapping = 5 if params.progress_deadline_seconds < params.pod_ready_seconds else 0
+    return cycles * (2 + instants + flapping)

@@ -1,10 +1,10 @@
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from sim import registry
 from sim.engine import ParamError
-from sim.services import RunLimited, query_from_request, simulate_cached
+from sim.services import RunLimited, api_body, query_from_request
 from sim.views.common import param_names
 
 
@@ -22,11 +22,11 @@ def simulate(request, kind):
     except ParamError as exc:
         return JsonResponse({"errors": exc.errors}, status=400)
     try:
-        result = simulate_cached(kind, params, client=request)
+        body = api_body(kind, params, client=request)
     except RunLimited:
         response = JsonResponse({"errors": {"__all__": gettext(
             "Too many new simulator runs from your address: wait a minute, or use a run that has been shown before."
         )}}, status=429)
         response["Retry-After"] = "60"
         return response
-    return JsonResponse({"kind": kind, "params": params.to_query(), **result})
+    return HttpResponse(body, content_type="application/json")

@@ -11,7 +11,7 @@ from django.test import Client, RequestFactory
 from django.utils.csp import LazyNonce
 
 from kbase.models import Question, content_version
-from kbase.page_cache import anonymous_page_cache
+from kbase.page_cache import page_cache
 from tests.kbase.helpers import make_question, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_each_cached_response_carries_its_own_csrf_token_and_a_post_with_it_pass
 
 def test_a_cached_page_fills_in_the_responses_own_csp_nonce():
     template = Template('<script nonce="{{ csp_nonce }}" src="/x.js"></script>')
-    view = anonymous_page_cache(lambda request: HttpResponse(template.render(RequestContext(request))))
+    view = page_cache(lambda request: HttpResponse(template.render(RequestContext(request))))
     middleware = ContentSecurityPolicyMiddleware(lambda request: None)
     seen = []
     for _ in range(3):
@@ -110,8 +110,8 @@ def test_a_signed_in_learner_sees_their_own_menu_and_messages(client, question):
     assert "Saved. This card is in your deck" not in client.get("/en/questions/liveness-probe/").content.decode()
 
 
-def test_simulator_pages_cache_only_their_default_and_preset_forms(client, django_assert_num_queries):
-    from django.core.cache import cache
+def test_simulator_pages_cache_only_their_default_and_preset_forms(client, django_assert_num_queries, monkeypatch):
+    from kbase import page_cache as module
 
     first = client.get("/en/sim/rolling-update/")
     with django_assert_num_queries(0):  # from the cache, with no content version (no content on it)
@@ -125,6 +125,78 @@ def test_simulator_pages_cache_only_their_default_and_preset_forms(client, djang
     assert re.search(r'nonce="([^"]+)"', first.content.decode()).group(1) != \
         re.search(r'nonce="([^"]+)"', second.content.decode()).group(1)
     assert second["Vary"].count("HX-Request") == 1
-    cache.clear()
+    stored = []
+    real = module.cache
+
+    class Spy:
+        def get(self, key, default=None):
+            return real.get(key, default)
+
+        def set(self, key, value, timeout):
+            stored.append(key)
+            return real.set(key, value, timeout)
+
+    monkeypatch.setattr(module, "cache", Spy())
+    client.get("/en/sim/rolling-update/?preset=recreate")
+    assert len(stored) == 1  # a preset's page is stored
     client.get("/en/sim/rolling-update/?replicas=7")
-    assert not any(key for key in cache._cache if "kbase-page:" in key)  # arbitrary parameters are not stored
+    assert len(stored) == 1  # arbitrary parameters are not
+
+
+def _without_tokens(html):
+    return re.sub(r'\b[A-Za-z0-9]{64}\b|nonce="[^"]+"', "", html)
+
+
+def test_signed_in_learners_share_a_cached_page_only_when_it_shows_them_the_same(question, django_assert_num_queries):
+    from quiz.services import deck_add_questions
+
+    ada, bob, cy = (get_user_model().objects.create_user(name, password="pw-long-enough-1") for name in ("ada", "bob", "cy"))
+    deck_add_questions(user=ada, questions=Question.objects.filter(pk=question.pk))
+    deck_add_questions(user=bob, questions=Question.objects.filter(pk=question.pk))
+    pages = {}
+    for user in (ada, bob, cy):
+        browser = Client()
+        browser.force_login(user)
+        pages[user.username] = browser.get("/en/questions/liveness-probe/").content.decode()
+        # from the cache the second time: the user, whether it is in their deck, the content version
+        with django_assert_num_queries(3):
+            again = browser.get("/en/questions/liveness-probe/").content.decode()
+        assert _without_tokens(again) == _without_tokens(pages[user.username])
+    assert "Remove from my deck" in pages["ada"] and "Remove from my deck" in pages["bob"]
+    assert "Add this question to my deck" in pages["cy"] and "Remove from my deck" not in pages["cy"]
+    assert _without_tokens(pages["ada"]) == _without_tokens(pages["bob"])
+    assert "Log out" in pages["cy"] and "Sign up" not in pages["cy"]
+
+
+def test_adding_to_the_deck_shows_at_once_on_the_cached_question_and_topic_pages(client, question):
+    learner = get_user_model().objects.create_user("ada", password="pw-long-enough-1")
+    client.force_login(learner)
+    assert "Add this question to my deck" in client.get("/en/questions/liveness-probe/").content.decode()
+    assert "Add this topic to my review deck" in client.get("/en/topics/probes/").content.decode()
+    client.post("/en/deck/add/", {"question": "liveness-probe", "next": "/en/questions/liveness-probe/"})
+    page = client.get("/en/questions/liveness-probe/").content.decode()
+    assert "Remove from my deck" in page and "Add this question to my deck" not in page
+    topic = client.get("/en/topics/probes/").content.decode()
+    assert "All questions of this topic are in your deck." in topic
+
+
+def test_a_signed_in_learner_sees_a_waiting_message_once_on_a_cached_page(client, question):
+    learner = get_user_model().objects.create_user("ada", password="pw-long-enough-1")
+    client.force_login(learner)
+    client.get("/en/questions/liveness-probe/")  # fills the cache for learners without it in their deck
+    client.post("/en/deck/add/", {"question": "liveness-probe", "next": "/en/questions/liveness-probe/"})
+    client.post("/en/deck/remove/", {"question": "liveness-probe", "next": "/en/questions/liveness-probe/"})
+    first = client.get("/en/questions/liveness-probe/").content.decode()
+    assert "Removed 1 card from your deck." in first
+    second = client.get("/en/questions/liveness-probe/").content.decode()
+    assert "Removed 1 card from your deck." not in second and 'class="messages"' not in second
+    assert "Add this question to my deck" in second
+
+
+def test_the_signed_in_cache_is_dropped_by_an_edit_like_the_anonymous_one(client, question):
+    learner = get_user_model().objects.create_user("ada", password="pw-long-enough-1")
+    client.force_login(learner)
+    assert "What does a liveness probe do?" in client.get("/en/questions/liveness-probe/").content.decode()
+    question.question_en = "What does a liveness probe check?"
+    question.save()
+    assert "What does a liveness probe check?" in client.get("/en/questions/liveness-probe/").content.decode()

@@ -95,3 +95,54 @@ def test_rating_needs_an_account_and_a_valid_rating(client, question):
     client.force_login(make_user())
     assert client.post(RATE, {"rating": 7}).status_code == 400
     assert not Card.objects.exists()
+
+
+def _version_field(html):
+    import re
+
+    return re.search(r'name="version" value="(\d*)"', html).group(1)
+
+
+def test_a_rating_sent_twice_is_recorded_once(client, question):
+    user = make_user()
+    client.force_login(user)
+    html = client.post(CHECK, {"choice": 1}, HTTP_HX_REQUEST="true").content.decode()
+    data = {"rating": 3, "version": _version_field(html)}
+    assert data["version"] == ""  # not in the deck yet
+
+    first = client.post(RATE, data, HTTP_HX_REQUEST="true").content.decode()
+    again = client.post(RATE, data, HTTP_HX_REQUEST="true").content.decode()  # a double click, a retried request
+
+    assert 'class="rated"' in first and "Saved." in first
+    assert 'class="rated already"' in again and "This rating was already saved." in again
+    assert ReviewLog.objects.filter(user=user).count() == 1
+    assert Card.objects.get(user=user).reps == 1
+
+
+def test_the_page_carries_the_cards_version_so_the_next_rating_counts_and_a_stale_one_does_not(client, question):
+    user = make_user()
+    client.force_login(user)
+    client.post(RATE, {"rating": 3, "version": ""}, HTTP_HX_REQUEST="true")
+    page = client.get(PAGE + "?choice=1").content.decode()  # the cached page, keyed on the card's version
+    version = _version_field(page)
+    assert version == str(Card.objects.get(user=user).version) == "1"
+
+    client.post(RATE, {"rating": 4, "version": version}, follow=True)
+    client.post(RATE, {"rating": 4, "version": version}, follow=True)  # the same page submitted again
+    assert list(ReviewLog.objects.filter(user=user).values_list("rating", flat=True).order_by("pk")) == [3, 4]
+    assert _version_field(client.get(PAGE + "?choice=1").content.decode()) == "2"
+
+
+def test_without_javascript_a_repeated_rating_says_so_in_chinese(client, question):
+    client.force_login(make_user())
+    client.post("/zh-hans/questions/logs-previous/rate/", {"rating": 2, "version": ""})
+    response = client.post("/zh-hans/questions/logs-previous/rate/", {"rating": 2, "version": ""}, follow=True)
+    assert "这个评分已经保存过了" in response.content.decode()
+    assert ReviewLog.objects.count() == 1
+
+
+def test_a_malformed_version_is_a_400(client, question):
+    client.force_login(make_user())
+    assert client.post(RATE, {"rating": 3, "version": "abc"}).status_code == 400
+    assert client.post(RATE, {"rating": 3, "version": "-1"}).status_code == 400
+    assert not ReviewLog.objects.exists()

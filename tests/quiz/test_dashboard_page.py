@@ -152,10 +152,11 @@ def test_the_dashboard_shows_todays_numbers(client):
 def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num_queries):
     user = make_user()
     client.force_login(user)
-    # session, user, preferences; due counts, today's logs, new cards; latest log (cache key); daily counts,
+    # user (the session comes from the shared cache), preferences; due counts, today's logs, new cards;
+    # latest log (cache key); daily counts,
     # forecast; retention (per-card counts, card->question, question->topic, topics); cards by state;
     # expired quizzes, quiz scores
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         client.get(DASHBOARD)
     topic = make_topic("many")
     today = timezone.now().date()
@@ -167,11 +168,11 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num
     cache.clear()
     # ... with the interview panel: one read of the deck (its rows also give the cards by state),
     # weakest cards' questions, topics
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         client.get(DASHBOARD)
-    # cached for the review day: only the session, user, preferences, today's live counts, the latest
-    # log and the quiz trend
-    with django_assert_num_queries(9):
+    # cached for the review day: only the user, preferences, today's live counts, the latest log and the
+    # quiz trend
+    with django_assert_num_queries(8):
         client.get(DASHBOARD)
     # 40 more cards with 3,000 logs over two years cost the same queries
     more = [make_card(user, make_question(f"more-{n}", topic=topic), state=State.REVIEW, stability=5.0, difficulty=5.0,
@@ -182,7 +183,7 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num
         for n in range(3000)
     ])
     cache.clear()
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         client.get(DASHBOARD)
 
 

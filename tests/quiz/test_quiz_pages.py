@@ -235,12 +235,12 @@ def test_the_quiz_list_makes_a_fixed_number_of_queries(client, learner, django_a
         quiz_set_create(owner=learner, name=f"Set {n}", spec=spec(), time_limit_minutes=5,
                         generated_mode=GeneratedMode.FIXED)
         attempt_finish(attempt=start(learner))
-    # session, user; expired attempts; topics for the form; sets with attempt counts; attempts with their sets
-    with django_assert_num_queries(6):
+    # user (the session comes from the shared cache); expired attempts; topics for the form; sets with attempt counts; attempts with their sets
+    with django_assert_num_queries(5):
         client.get("/en/quiz/")
     for _ in range(5):
         start(learner)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get("/en/quiz/")
 
 
@@ -249,12 +249,12 @@ def test_the_set_page_makes_a_fixed_number_of_queries(client, learner, django_as
     quiz_set = quiz_set_create(owner=learner, name="Screen", spec=spec(), time_limit_minutes=5,
                                generated_mode=GeneratedMode.FIXED)
     attempt_start(user=make_user("ann"), quiz_set=quiz_set)
-    # session, user; the set; attempts with users; their items; the set's topics
-    with django_assert_num_queries(6):
+    # user (the session comes from the shared cache); the set; attempts with users; their items; the set's topics
+    with django_assert_num_queries(5):
         client.get(f"/en/quiz/sets/{quiz_set.token}/")
     for n in range(4):
         attempt_start(user=make_user(f"c{n}"), quiz_set=quiz_set)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(f"/en/quiz/sets/{quiz_set.token}/")
 
 
@@ -264,10 +264,10 @@ def test_the_results_page_makes_a_fixed_number_of_queries(client, learner, djang
     big = start(learner, count=20)
     for attempt in (small, big):
         attempt_finish(attempt=attempt, now=timezone.now())
-    # session, user; attempt with set; items with questions and topics; their answers
-    with django_assert_num_queries(5):
+    # user (the session comes from the shared cache); attempt with set; items with questions and topics; their answers
+    with django_assert_num_queries(4):
         client.get(f"/en/quiz/attempts/{small.pk}/results/")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(f"/en/quiz/attempts/{big.pk}/results/")
 
 

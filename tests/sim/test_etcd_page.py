@@ -101,7 +101,7 @@ def test_invalid_input_answers_400_with_the_errors_in_the_fragment(client):
 
 
 def test_the_faults_stop_once_the_run_reaches_its_limit():
-    params = etcd.parse_params({"duration_ms": 120_000, "events": "heal@118000"})
+    params = etcd.parse_params({"duration_ms": 120_000, "write_rate": 0, "events": "heal@118000"})
     result = etcd.simulate(params).to_dict()
     assert fault_actions(params, result)["available"] is False
 

@@ -59,3 +59,16 @@ def test_the_default_bound_caches_ordinary_runs():
     assert cache.get(_key("rolling-update", params)) is None
     result = simulate_cached("rolling-update", params)
     assert cache.get(_key("rolling-update", params)) == result
+
+
+@pytest.mark.parametrize("kind", registry.kinds())
+def test_a_cached_api_call_answers_the_same_bytes_without_running_the_engine(client, kind, monkeypatch):
+    first = client.get(f"/api/sim/{kind}")
+    engine = registry.get(kind).engine
+    fresh = engine.simulate(engine.parse_params({})).to_dict()
+    assert json.loads(first.content) == json.loads(json.dumps(
+        {"kind": kind, "params": engine.parse_params({}).to_query(), **fresh}))
+    monkeypatch.setattr(engine, "simulate", lambda params: pytest.fail("the engine ran for a cached call"))
+    second = client.get(f"/api/sim/{kind}")
+    assert second.status_code == 200 and second["Content-Type"] == "application/json"
+    assert second.content == first.content

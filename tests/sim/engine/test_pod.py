@@ -441,9 +441,8 @@ def test_runs_are_ordered_and_restart_counts_agree_with_the_events(params):
         assert segment["from"] <= segment["to"] <= horizon
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(wide_params())
-def test_skipping_steady_probe_stretches_changes_nothing(params):
+def _with_and_without_skipping(params):
+    """(to_dict() as simulated, to_dict() with every probe run one by one)."""
     fast = simulate(params).to_dict()
     original = _pod_kubelet._ProbeWorker._skip_steady_stretch
     _pod_kubelet._ProbeWorker._skip_steady_stretch = lambda self, start, upcoming, *args: upcoming
@@ -451,7 +450,29 @@ def test_skipping_steady_probe_stretches_changes_nothing(params):
         slow = simulate(params).to_dict()
     finally:
         _pod_kubelet._ProbeWorker._skip_steady_stretch = original
+    return fast, slow
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(wide_params())
+def test_skipping_steady_probe_stretches_changes_nothing(params):
+    fast, slow = _with_and_without_skipping(params)
     assert fast == slow
+
+
+def test_a_readiness_stretch_stops_at_a_liveness_kill_that_follows_the_apps_hang():
+    # Found by the property test above: the liveness worker stayed marked steady after its stretch was cut
+    # short by the app's hang, so the readiness worker counted failures to the horizon across the restart.
+    params = parse_params({
+        "image_pull_seconds": 0, "init_containers": 2, "init_seconds": 2, "start_seconds": 0, "hang_at_seconds": 1,
+        "liveness": True, "liveness_period": 4, "liveness_failure_threshold": 1,
+        "readiness": True, "readiness_period": 1, "readiness_failure_threshold": 1,
+        "grace_seconds": 0, "horizon_seconds": 60,
+    })
+    fast, slow = _with_and_without_skipping(params)
+    assert fast == slow
+    first_unhealthy = next(e for e in fast["events"] if e["type"] == "Unhealthy" and "Readiness" in e["message"])
+    assert first_unhealthy["last_t"] < 20  # the container is killed and restarted long before the horizon
 
 
 def test_results_are_deterministic():
