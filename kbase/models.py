@@ -1,12 +1,14 @@
 import reversion
 from django.db import connection, models
-from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.db.models.functions import Least, Length, Replace
+from django.db.models import Case, F, Func, IntegerField, Q, Value, When
+from django.db.models.functions import Least, Replace
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from kbase.links import page_url
+from kbase.search_index import narrow
 
 
 def is_zh(language=None):
@@ -87,7 +89,17 @@ class Topic(models.Model):
         return self.name_zh if is_zh() else self.name_en
 
     def get_absolute_url(self):
-        return reverse("kbase:topic", args=[self.slug])
+        return page_url("kbase:topic", self.slug)
+
+
+class ByteLength(Func):
+    """The length of a text in bytes: SQLite's length() counts characters, walking the whole text."""
+
+    function = "OCTET_LENGTH"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="LENGTH(CAST(%(expressions)s AS BLOB))", **extra_context)
 
 
 class QuestionQuerySet(ContentQuerySet):
@@ -104,7 +116,7 @@ class QuestionQuerySet(ContentQuerySet):
 
     def with_tag(self, tag):
         """Questions carrying `tag`: narrowed in SQL on the search text, then exact on the tag list."""
-        candidates = self.filter(search_text__contains=tag.lower())
+        candidates = narrow(self, [tag.lower()]).filter(search_text__contains=tag.lower())
         return [question for question in candidates if tag in question.tags]
 
     def for_topic(self, topic):
@@ -113,13 +125,15 @@ class QuestionQuerySet(ContentQuerySet):
     def search(self, query):
         """Questions whose text (either language) contains every whitespace-separated term, best first.
 
-        The score, highest first: the slug is the query (searching "CrashLoopBackOff" finds its own
-        question), the title holds the whole phrase, the title holds every term, the slug holds the
-        phrase, then how often the phrase (spaced or hyphenated) occurs in the text, capped so that a
-        long answer cannot outweigh a title. Ties keep the content plan's order.
+        The index (kbase.search_index) narrows the rows first; the LIKE conditions below still decide.
+        The score, highest first: a title is the query (either language, its question mark optional), the
+        slug is the query (searching "CrashLoopBackOff" finds its own question), the title holds the whole
+        phrase, the title holds every term, the slug holds the phrase, then how often the phrase (spaced or
+        hyphenated) occurs in the text, capped so that a long answer cannot outweigh a title. Ties keep the
+        content plan's order.
         """
         terms = [term.lower() for term in query.split() if term.strip()]
-        if not terms:
+        if not terms or any("\x00" in term for term in terms):  # no text holds a NUL (and PostgreSQL refuses one)
             return self.none()
         phrase = " ".join(terms)
         phrase_slug = "-".join(terms)
@@ -136,19 +150,23 @@ class QuestionQuerySet(ContentQuerySet):
             return Case(When(condition, then=Value(value)), default=Value(0), output_field=IntegerField())
 
         def occurrences(text):
-            # (len(search_text) - len(search_text without text)) / len(text): one query, portable SQL.
-            removed = Length(F("search_text")) - Length(Replace(F("search_text"), Value(text), Value("")))
-            return removed / Value(len(text))
+            # (len(search_text) - len(search_text without text)) / len(text), in bytes: one query, portable SQL.
+            removed = ByteLength(F("search_text")) - ByteLength(Replace(F("search_text"), Value(text), Value("")))
+            return removed / Value(len(text.encode()))
 
+        title_is_query = Q()
+        for title, mark in (("question_en", "?"), ("question_zh", "？")):
+            title_is_query |= Q(**{f"{title}__iexact": phrase}) | Q(**{f"{title}__iexact": phrase + mark})
         frequency = occurrences(phrase) + (occurrences(phrase_slug) if len(terms) > 1 else Value(0))
         score = (
-            points(Q(slug=phrase_slug), 1000)
+            points(title_is_query, 2000)
+            + points(Q(slug=phrase_slug), 1000)
             + points(phrase_in_title, 200)
             + points(all_in_title, 100)
             + points(Q(slug__contains=phrase_slug), 50)
             + Least(frequency, Value(20), output_field=IntegerField())
         )
-        return self.filter(condition).annotate(score=score).order_by("-score", "number")
+        return narrow(self, terms).filter(condition).annotate(score=score).order_by("-score", "number")
 
 
 class Question(models.Model):
@@ -209,7 +227,7 @@ class Question(models.Model):
         return self.slug
 
     def get_absolute_url(self):
-        return reverse("kbase:question", args=[self.slug])
+        return page_url("kbase:question", self.slug)
 
     def text(self, language=None):
         return self.question_zh if is_zh(language) else self.question_en

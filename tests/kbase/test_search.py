@@ -114,12 +114,28 @@ def test_every_tag_in_the_content_has_a_chinese_label():
     assert sorted(tags - set(TAG_LABELS_ZH)) == []
 
 
-def test_the_search_page_query_count_is_fixed(client, content, django_assert_num_queries):
+@pytest.mark.parametrize("query", ["pod", "探针", "ip", "k", "pod 探针 k"])  # index terms of 3+, 2 and 1 characters
+def test_the_search_page_query_count_is_fixed(client, content, django_assert_num_queries, query):
     with django_assert_num_queries(2):  # the content version (page cache key), then the search
-        client.get("/en/search/", {"q": "pod"})
+        client.get("/en/search/", {"q": query})
 
 
 def test_a_snippet_centres_on_the_whole_phrase_when_the_text_has_it():
     text = "An update here. " + "Filler words. " * 20 + "A rolling update replaces pods."
     html = str(snippet(text, ["rolling", "update"]))
     assert "<mark>rolling</mark> <mark>update</mark> replaces" in html
+
+
+def _plain_text_by_regex(markdown_text):
+    """plain_text as it was written first: the definition the faster one must keep."""
+    import re
+
+    text = re.sub(r"```[a-z]*|[`*_#>|\[\]]+", " ", markdown_text or "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@given(text=st.text(alphabet=st.sampled_from("````*_#>|[]aby \n\t\u3000\xa0\u2028\x1c探-Z"), max_size=60))
+def test_plain_text_matches_its_regex_definition(text):
+    from kbase.search import plain_text
+
+    assert plain_text(text) == _plain_text_by_regex(text)

@@ -1,0 +1,165 @@
+"""Search at today's content and at 10x: the index against the LIKE scan in process, then gunicorn + wrk.
+
+1. In process (median of REPEAT runs, CPU time, robust to a shared machine, and wall time, which on PostgreSQL
+   includes the server's work): for each query, the search queryset as the view runs it (50 rows) with the
+   index and without it (the LIKE scan alone, as before kbase.search_index: on PostgreSQL its indexes are
+   dropped inside a transaction that is rolled back), and the whole page through Django's test client.
+   Both at 1x (the content as loaded) and at 10x (every question cloned 9 times with new slugs and numbers).
+2. Through gunicorn (production settings, 2 sync workers) at 10x, wrk -t2 -cCONNECTIONS -dSECONDS on each search
+   page and /healthz (first and last; ratios are to their mean). Every request sends a `messages` cookie,
+   which makes kbase.page_cache._cacheable_request false: the pages are rendered each time, with no page cache.
+
+Throwaway SQLite database (as bench/_server.py makes it); with DATABASE_URL set, the database it names is
+used and must be a throwaway one. Run: .venv/bin/python bench/bench_search.py
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import ROOT, gunicorn
+from bench_table import check, wrk
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
+QUERIES = [("en", "rolling"), ("en", "rolling update"), ("en", "crashloopbackoff"), ("en", "pod"),
+           ("zh-hans", "探针"), ("zh-hans", "滚动更新"), ("en", "ip")]
+NO_PAGE_CACHE = {"Cookie": "messages=bench"}
+
+CLONE = """
+from kbase.models import Question
+originals = list(Question.objects.all())
+clones = []
+for copy in range(1, 10):
+    for question in originals:
+        values = {f.attname: getattr(question, f.attname) for f in Question._meta.concrete_fields if f.attname != "id"}
+        values.update(slug=f"{question.slug}-copy-{copy}", number=copy * 100_000 + question.number)
+        clones.append(Question(**values))
+Question.objects.bulk_create(clones, batch_size=200)
+print("BENCH-COUNT", Question.objects.count())
+"""
+
+TIMINGS = """
+import contextlib, json, statistics, time
+from unittest import mock
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import translation
+import kbase.models
+from kbase.models import Question
+
+class Rollback(Exception):
+    pass
+
+@contextlib.contextmanager
+def like_scan_only():
+    # As before the index: kbase.search_index consulted nowhere; on PostgreSQL its indexes dropped too (DDL is
+    # transactional there: the drop is rolled back afterwards).
+    with mock.patch.object(kbase.models, "narrow", lambda queryset, terms: queryset):
+        if connection.vendor != "postgresql":
+            yield
+            return
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("DROP INDEX kbase_question_search_trgm")
+                    cursor.execute("DROP INDEX kbase_question_search_bigrams")
+                yield
+                raise Rollback
+        except Rollback:
+            pass
+
+def medians(run, repeat):
+    run()
+    cpu, wall = [], []
+    for _ in range(repeat):
+        start, start_wall = time.process_time(), time.perf_counter()
+        run()
+        cpu.append((time.process_time() - start) * 1000)
+        wall.append((time.perf_counter() - start_wall) * 1000)
+    return statistics.median(cpu), statistics.median(wall)
+
+client = Client(HTTP_COOKIE="messages=bench")
+rows = []
+for language, query in QUERIES:
+    answer = "answer_zh" if language.startswith("zh") else "answer_en"
+    def search():
+        return list(Question.objects.published().listing(keep=[answer]).search(query)[:50])
+    def page():
+        response = client.get(f"/{language}/search/", {"q": query})
+        assert response.status_code == 200, response.status_code
+    row = {"language": language, "query": query, "matches": Question.objects.published().search(query).count()}
+    with translation.override(language):
+        indexed = [q.pk for q in search()]
+        row["index"], row["index_page"] = medians(search, REPEAT), medians(page, REPEAT)
+        with like_scan_only():
+            assert [q.pk for q in search()] == indexed, query
+            row["scan"], row["scan_page"] = medians(search, REPEAT), medians(page, REPEAT)
+    rows.append(row)
+print("BENCH-TIMINGS " + json.dumps(rows))
+"""
+
+
+def manage_shell(env, code, marker):
+    done = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], env=env, capture_output=True,
+                          text=True, cwd=ROOT)
+    if done.returncode:
+        sys.exit(f"bench_search: {marker} failed:\n{done.stderr[-3000:]}")
+    return done.stdout.split(marker + " ", 1)[1].strip()
+
+
+def in_process(env, label):
+    code = f"QUERIES = {QUERIES!r}\nREPEAT = {REPEAT}\n" + TIMINGS
+    rows = json.loads(manage_shell({**env, "DJANGO_ALLOWED_HOSTS": "testserver"}, code, "BENCH-TIMINGS"))
+    print(f"\n{label}: ms per call, median of {REPEAT}: CPU of this process (on PostgreSQL the server's is not in it)"
+          " / wall clock. search = the view's queryset (50 rows); page = the whole request, no page cache")
+    print(f"{'query':26} {'matches':>7} {'scan':>13} {'index':>13} {'x cpu':>6} {'page/scan':>13} {'page/index':>13}")
+    for row in rows:
+        name = f"{row['language']} {row['query']!r}"
+        print(f"{name:26} {row['matches']:7d} " + " ".join(
+            f"{row[key][0]:6.2f}/{row[key][1]:6.2f}" + (f" {row['scan'][0] / row['index'][0]:6.1f}" if key == "index" else "")
+            for key in ("scan", "index", "scan_page", "index_page")))
+
+
+def setup(env):
+    in_process(env, "1x content")
+    setup.count = manage_shell(env, CLONE, "BENCH-COUNT")
+    in_process(env, f"10x content ({setup.count} questions)")
+
+
+def main():
+    if not shutil.which("wrk"):
+        sys.exit("bench_search needs wrk: apt-get install wrk")
+    load = os.getloadavg()
+    database = os.environ.get("DATABASE_URL", "").split(":")[0] or "sqlite"
+    print(f"bench_search: {database}, load average before {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, {os.cpu_count()} CPUs")
+    with gunicorn(workers=2, setup=setup) as (base, _env):
+        rows = [("/healthz (first)", "/healthz", {})]
+        rows += [(f"search {language} {query!r}", f"/{language}/search/?q={quote(query)}", NO_PAGE_CACHE)
+                 for language, query in QUERIES]
+        rows.append(("/healthz (last)", "/healthz", {}))
+        results = []
+        with tempfile.TemporaryDirectory() as tmp:
+            for label, path, headers in rows:
+                check(base, path, "get", "", headers)
+                results.append((label, *wrk(base, path, headers, "", tmp)))
+        floor = (results[0][1] + results[-1][1]) / 2
+        print(f"\ngunicorn 2 sync workers at 10x content ({setup.count} questions), wrk -t2 -c{CONNECTIONS} -d{SECONDS}s, "
+              "search pages rendered each time (no page cache)")
+        print(f"{'row':36} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'non-2xx':>8}")
+        for label, rate, p50, p99, bad, errors in results:
+            print(f"{label:36} {rate:8.0f} {p50:8.2f} {p99:8.2f} {rate / floor:6.2f} {bad:8d}"
+                  + (f"  socket errors: {errors}" if errors else ""))
+        load = os.getloadavg()
+        print(f"load average after {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; ratios are to the mean /healthz ({floor:.0f} req/s)")
+
+
+if __name__ == "__main__":
+    main()
