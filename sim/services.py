@@ -42,7 +42,22 @@ def simulate_cached(kind, params, *, client=None):
     return result
 
 
-def api_body(kind, params, *, client=None):
+def _raw_key(kind, query_string):
+    digest = hashlib.sha256(query_string.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return f"sim:v1:raw:{kind}:{digest}"
+
+
+def api_body_for_query(kind, query_string):
+    """The cached API body for this exact query string, or None: a repeated call skips parsing too.
+
+    The query string is only a pointer to the canonical body `api_body` stored (parsing is deterministic,
+    so the same string always names the same run); only successful answers are recorded.
+    """
+    canonical_key = cache.get(_raw_key(kind, query_string))
+    return None if canonical_key is None else cache.get(canonical_key)
+
+
+def api_body(kind, params, *, client=None, query_string=None):
     """The JSON API's response body for `kind` on parsed `params`, as text.
 
     Kept in the cache as text beside the result dict, so that a cached API call costs one cache read and a
@@ -55,8 +70,11 @@ def api_body(kind, params, *, client=None):
     if body is None:
         result = simulate_cached(kind, params, client=client)
         body = json.dumps({"kind": kind, "params": canonical, **result}, cls=DjangoJSONEncoder)
-        if len(body) <= settings.KUBEPREP_SIM_CACHE_MAX_BYTES:
-            cache.set(key, body, CACHE_SECONDS)
+        if len(body) > settings.KUBEPREP_SIM_CACHE_MAX_BYTES:
+            return body
+        cache.set(key, body, CACHE_SECONDS)
+    if query_string is not None:
+        cache.set(_raw_key(kind, query_string), key, CACHE_SECONDS)
     return body
 
 
@@ -65,4 +83,4 @@ def query_from_request(request):
     return {key: request.GET[key] for key in request.GET if key not in {"preset", "lang"}}
 
 
-__all__ = ["ParamError", "RunLimited", "api_body", "simulate_cached", "query_from_request"]
+__all__ = ["ParamError", "RunLimited", "api_body", "api_body_for_query", "simulate_cached", "query_from_request"]

@@ -72,3 +72,20 @@ def test_a_cached_api_call_answers_the_same_bytes_without_running_the_engine(cli
     second = client.get(f"/api/sim/{kind}")
     assert second.status_code == 200 and second["Content-Type"] == "application/json"
     assert second.content == first.content
+
+
+def test_a_repeated_api_query_string_is_answered_without_parsing(client, monkeypatch):
+    engine = registry.get("etcd").engine
+    first = client.get("/api/sim/etcd?members=5&duration_ms=4000")
+    monkeypatch.setattr(engine, "parse_params", lambda raw: pytest.fail("parsed a query string seen before"))
+    again = client.get("/api/sim/etcd?members=5&duration_ms=4000")
+    assert again.status_code == 200 and again.content == first.content
+    monkeypatch.undo()
+    reordered = client.get("/api/sim/etcd?duration_ms=4000&members=5")  # another spelling: parsed, same run
+    assert reordered.content == first.content
+
+
+def test_a_bad_query_string_is_never_remembered(client):
+    for _ in range(2):
+        response = client.get("/api/sim/etcd?members=99")
+        assert response.status_code == 400 and "members" in json.loads(response.content)["errors"]
