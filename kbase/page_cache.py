@@ -1,7 +1,7 @@
 """Whole-page cache for knowledge-base and simulator pages, keyed on the content version.
 
-A cached page is stored with placeholders where the CSRF token and the CSP nonce were, and each hit fills in
-this response's own (a fresh masked token from `get_token`, which also sets the cookie; the request's nonce,
+A cached page is stored as encoded pieces split where the CSRF token and the CSP nonce were, and each hit
+joins them with this response's own (a fresh masked token from `get_token`, which also sets the cookie; the request's nonce,
 which the CSP middleware then puts in the header). The key holds the content version read from the database
 (kbase.models.content_version), so an admin edit, a revision restore or a re-import shows on the next
 request on every worker, with no timeout involved.
@@ -67,12 +67,29 @@ def _with_placeholders(request, html):
     return html
 
 
-def _filled(request, html):
-    if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    if NONCE_PLACEHOLDER in html:
-        html = html.replace(NONCE_PLACEHOLDER, str(request._csp_nonce))
-    return html
+CSRF, NONCE = 0, 1  # markers among the stored pieces (which are bytes); ints survive pickling, as the cache needs
+_SLOTS = re.compile("(" + re.escape(CSRF_PLACEHOLDER) + "|" + re.escape(NONCE_PLACEHOLDER) + ")")
+
+
+def _stored_form(html, charset):
+    """The page as a tuple of encoded pieces, with CSRF and NONCE markers where the fresh values go.
+
+    Split once when stored, so that a hit joins pieces instead of searching the whole page for placeholders
+    and encoding it again.
+    """
+    return tuple(
+        CSRF if piece == CSRF_PLACEHOLDER else NONCE if piece == NONCE_PLACEHOLDER else piece.encode(charset)
+        for piece in _SLOTS.split(html) if piece
+    )
+
+
+def _filled(request, pieces):
+    """This response's body: the stored pieces with its own CSRF token and CSP nonce in the marked places."""
+    fresh = [
+        get_token(request).encode() if CSRF in pieces else b"",
+        str(request._csp_nonce).encode() if NONCE in pieces else b"",
+    ]
+    return b"".join(fresh[piece] if type(piece) is int else piece for piece in pieces)
 
 
 def nothing_of_their_own(request, *args, **kwargs):
@@ -102,12 +119,13 @@ def page_cache(view=None, *, when=None, versioned=True, per_user=None):
         key = _key(request, versioned, audience)
         stored = cache.get(key)
         if stored is not None:
-            content_type, html = stored
-            return HttpResponse(_filled(request, html), content_type=content_type)
+            content_type, pieces = stored
+            return HttpResponse(_filled(request, pieces), content_type=content_type)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and len(response.content) <= MAX_BYTES:
             html = response.content.decode(response.charset)
-            cache.set(key, (response["Content-Type"], _with_placeholders(request, html)), CACHE_SECONDS)
+            pieces = _stored_form(_with_placeholders(request, html), response.charset)
+            cache.set(key, (response["Content-Type"], pieces), CACHE_SECONDS)
         return response
 
     return wrapper

@@ -58,10 +58,10 @@ def api_body_for_query(kind, query_string):
 
 
 def api_body(kind, params, *, client=None, query_string=None):
-    """The JSON API's response body for `kind` on parsed `params`, as text.
+    """The JSON API's response body for `kind` on parsed `params`, as UTF-8 bytes.
 
-    Kept in the cache as text beside the result dict, so that a cached API call costs one cache read and a
-    string join instead of unpickling the result and encoding it again. The body is what
+    Kept in the cache, encoded, beside the result dict, so that a cached API call costs a cache read instead
+    of unpickling the result and encoding it again. The body is what
     `JsonResponse({"kind": kind, "params": params.to_query(), **result})` writes.
     """
     canonical = params.to_query()
@@ -69,7 +69,7 @@ def api_body(kind, params, *, client=None, query_string=None):
     body = cache.get(key)
     if body is None:
         result = simulate_cached(kind, params, client=client)
-        body = json.dumps({"kind": kind, "params": canonical, **result}, cls=DjangoJSONEncoder)
+        body = json.dumps({"kind": kind, "params": canonical, **result}, cls=DjangoJSONEncoder).encode()
         if len(body) > settings.KUBEPREP_SIM_CACHE_MAX_BYTES:
             return body
         cache.set(key, body, CACHE_SECONDS)
