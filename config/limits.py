@@ -111,7 +111,9 @@ class HardeningMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        field = _nul_field(request.GET)
+        query = request.META.get("QUERY_STRING", "")
+        # Only "%00" (or a raw NUL) decodes to a NUL: without one, the query string is not parsed here.
+        field = _nul_field(request.GET) if "%00" in query or "\x00" in query else None
         if field is None and request.method == "POST":
             field = _nul_field(request.POST)
         if field is not None:
