@@ -1,4 +1,4 @@
-"""Production settings read from the environment: secure language cookie, proxy header opt-in, Redis cache."""
+"""Production settings read from the environment: secure language cookie, proxy header opt-in, caches, databases."""
 
 import json
 import subprocess
@@ -13,7 +13,9 @@ PRODUCTION = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.setting
 def production_settings(**env):
     code = ("import json; from django.conf import settings as s; "
             "print(json.dumps({'lang_secure': s.LANGUAGE_COOKIE_SECURE, 'proxy': getattr(s, 'SECURE_PROXY_SSL_HEADER', None), "
-            "'cache': s.CACHES['default']['BACKEND'], 'location': s.CACHES['default'].get('LOCATION')}))")
+            "'cache': s.CACHES['default']['BACKEND'], 'location': s.CACHES['default'].get('LOCATION'), "
+            "'shared': s.CACHES['shared']['BACKEND'], 'sessions': s.SESSION_ENGINE, "
+            "'db_options': s.DATABASES['default'].get('OPTIONS', {})}, default=str))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                             env={**PRODUCTION, **env}, check=True)
     return json.loads(result.stdout)
@@ -35,3 +37,15 @@ def test_redis_url_selects_djangos_redis_cache():
     values = production_settings(REDIS_URL="redis://127.0.0.1:6379/3")
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert values["location"] == "redis://127.0.0.1:6379/3"
+    assert values["shared"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_sessions_are_read_through_a_cache_every_worker_shares():
+    values = production_settings()
+    assert values["sessions"] == "django.contrib.sessions.backends.cached_db"
+    assert values["shared"] == "django.core.cache.backends.filebased.FileBasedCache"
+
+
+def test_postgresql_binds_parameters_on_the_server_so_repeated_statements_are_prepared():
+    assert production_settings(DATABASE_URL="postgres://u@127.0.0.1:5432/k")["db_options"]["server_side_binding"] is True
+    assert "server_side_binding" not in production_settings()["db_options"]  # SQLite
