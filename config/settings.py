@@ -114,6 +114,7 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Server-side parameter binding: psycopg prepares a statement run five times on a connection, so
         # the per-request reads (user, deck state, queue counts) stop paying PostgreSQL's planner each time.
+        # Not for PgBouncer in transaction mode (prepared statements belong to one server connection).
         DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 else:
     DATABASES = {
