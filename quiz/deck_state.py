@@ -10,18 +10,10 @@ does. They mean exactly what these querysets mean (a test compares them on rando
 - `topic_cards`: `Card.objects.for_user(user).filter(question__topic__slug=slug).count()` (published only)
 """
 
-import functools
-
 from django.db import connection
 
-from kbase.models import Question, Topic
-from quiz.models import Card
-
-
-@functools.cache
-def _tables():
-    quote = connection.ops.quote_name
-    return quote(Card._meta.db_table), quote(Question._meta.db_table), quote(Topic._meta.db_table)
+from kbase.models import Topic
+from quiz.queue import plain_sql
 
 
 def card_version(user_id: int, slug: str) -> int | None:
@@ -30,10 +22,9 @@ def card_version(user_id: int, slug: str) -> int | None:
     The question page's rating form carries it, so a rating sent twice (a double click, a retried
     request) is recorded once; it also tells the page whether to offer adding or removing the card.
     """
-    card, question, _topic = _tables()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT version FROM {card} WHERE user_id = %s AND question_id = (SELECT id FROM {question} WHERE slug = %s)",
+            plain_sql("SELECT version FROM {card} WHERE user_id = %s AND question_id = (SELECT id FROM {question} WHERE slug = %s)"),
             [user_id, slug],
         )
         row = cursor.fetchone()
@@ -41,12 +32,12 @@ def card_version(user_id: int, slug: str) -> int | None:
 
 
 def topic_cards(user_id: int, slug: str) -> int:
-    card, question, topic = _tables()
     with connection.cursor() as cursor:
         cursor.execute(
             # An index seek per question of the topic; a join would read every card's wide question row.
-            f"SELECT COUNT(*) FROM {card} WHERE user_id = %s AND question_id IN (SELECT q.id FROM {question} q"
-            f" INNER JOIN {topic} t ON q.topic_id = t.id WHERE t.slug = %s AND q.is_published = %s)",
+            plain_sql("SELECT COUNT(*) FROM {card} WHERE user_id = %s AND question_id IN (SELECT q.id FROM {question} q"
+                      " INNER JOIN {topic} t ON q.topic_id = t.id WHERE t.slug = %s AND q.is_published = %s)",
+                      topic=Topic._meta.db_table),
             [user_id, slug, True],
         )
         return cursor.fetchone()[0]

@@ -106,7 +106,8 @@ COUNTS_SQL = (
 NEW_COUNT_SQL = "SELECT COUNT(*) FROM (SELECT 1 FROM {card} WHERE " + STUDYING_SQL + " AND {card}.state = 0{limit}) new_cards"
 
 
-def _sql(template: str, **extra) -> str:
+def plain_sql(template: str, **extra) -> str:
+    """`template` with {card}, {question} and {log} replaced by their tables (the quiz's plain-SQL reads)."""
     return template.format(card=Card._meta.db_table, question=Question._meta.db_table, log=ReviewLog._meta.db_table,
                            **extra)
 
@@ -132,7 +133,7 @@ def queue_counts(*, user: AbstractBaseUser, now: datetime, day: ReviewDay, until
     params = [adapt(day.end), adapt(until), *_studying_params(user, day.date), adapt(max(until, now + LEARN_AHEAD)),
               user.pk, connection.ops.adapt_datefield_value(day.date)]
     with connection.cursor() as cursor:
-        cursor.execute(_sql(COUNTS_SQL), params)
+        cursor.execute(plain_sql(COUNTS_SQL), params)
         learning, reviews, next_due, done, new_done, reviews_done, last_log_id = cursor.fetchone()
     return {"learning": learning, "reviews": reviews, "next_learning_due": _aware(next_due), "done": done,
             "new_done": new_done, "reviews_done": reviews_done, "last_log_id": last_log_id}
@@ -144,7 +145,7 @@ def new_count(*, user: AbstractBaseUser, today: date, limit: int | None = None) 
     if limit is not None:
         params.append(limit)
     with connection.cursor() as cursor:
-        cursor.execute(_sql(NEW_COUNT_SQL, limit=" LIMIT %s" if limit is not None else ""), params)
+        cursor.execute(plain_sql(NEW_COUNT_SQL, limit=" LIMIT %s" if limit is not None else ""), params)
         return cursor.fetchone()[0]
 
 

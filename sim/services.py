@@ -14,9 +14,14 @@ from sim.engine import ParamError
 CACHE_SECONDS = 24 * 3600
 
 
+def _key(space, kind, text):
+    digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return f"sim:v1:{space}{kind}:{digest}"
+
+
 def _cache_key(kind, canonical):
-    digest = hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()[:32]
-    return f"sim:v1:{kind}:{digest}"
+    """The key of a run's result dict; "json:" and "raw:" keys hold its API body and the query strings naming it."""
+    return _key("", kind, json.dumps(canonical, sort_keys=True))
 
 
 class RunLimited(Exception):
@@ -42,18 +47,13 @@ def simulate_cached(kind, params, *, client=None):
     return result
 
 
-def _raw_key(kind, query_string):
-    digest = hashlib.sha256(query_string.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return f"sim:v1:raw:{kind}:{digest}"
-
-
 def api_body_for_query(kind, query_string):
     """The cached API body for this exact query string, or None: a repeated call skips parsing too.
 
     The query string is only a pointer to the canonical body `api_body` stored (parsing is deterministic,
     so the same string always names the same run); only successful answers are recorded.
     """
-    canonical_key = cache.get(_raw_key(kind, query_string))
+    canonical_key = cache.get(_key("raw:", kind, query_string))
     return None if canonical_key is None else cache.get(canonical_key)
 
 
@@ -65,7 +65,7 @@ def api_body(kind, params, *, client=None, query_string=None):
     `JsonResponse({"kind": kind, "params": params.to_query(), **result})` writes.
     """
     canonical = params.to_query()
-    key = _cache_key(kind, canonical).replace("sim:v1:", "sim:v1:json:", 1)
+    key = _key("json:", kind, json.dumps(canonical, sort_keys=True))
     body = cache.get(key)
     if body is None:
         result = simulate_cached(kind, params, client=client)
@@ -74,7 +74,7 @@ def api_body(kind, params, *, client=None, query_string=None):
             return body
         cache.set(key, body, CACHE_SECONDS)
     if query_string is not None:
-        cache.set(_raw_key(kind, query_string), key, CACHE_SECONDS)
+        cache.set(_key("raw:", kind, query_string), key, CACHE_SECONDS)
     return body
 
 
