@@ -73,15 +73,13 @@ def question_rate(
 ) -> ReviewResult:
     """Rate a question from its page: its card joins the deck if needed, then FSRS schedules the rating.
 
-    `version` is the card version the page showed (None: the question was not in the deck). If the card
-    has changed since, or was added since, nothing is recorded: the same rating sent twice (a double
-    click, a request a proxy retried) counts once.
+    `version` is the card version the page showed (None: the question was not in the deck, as a card
+    that joins it has version 0). If the card has been rated or undone since, nothing is recorded: the
+    same rating sent twice (a double click, a request a proxy retried) counts once.
     """
     with transaction.atomic():
-        card, created = Card.objects.get_or_create(user=user, question=question)
-        if version is None and not created:
-            return ReviewResult(recorded=False, card=card, log=None)
-        return review_record(user=user, card_id=card.pk, rating=rating, version=card.version if created else version,
+        card, _created = Card.objects.get_or_create(user=user, question=question)
+        return review_record(user=user, card_id=card.pk, rating=rating, version=0 if version is None else version,
                              now=now)
 
 

@@ -361,11 +361,14 @@ def question_rate_view(request, slug):
         return render(request, "quiz/_question_rated.html", {"error": gettext("Choose a rating.")}, status=400)
     result = question_rate(user=request.user, question=question, rating=form.cleaned_data["rating"],
                            version=form.cleaned_data["version"])
-    if result.recorded:
-        text = gettext("Saved. This card is in your deck; its next review is due in %(interval)s.")
-    else:  # sent twice, or rated again in another tab: the first rating stands
-        text = gettext("This rating was already saved. The card is in your deck; its next review is due in %(interval)s.")
-    message = text % {"interval": interval_label(result.card.due - timezone.now())}
+    if result.card.due is None:  # not recorded, and the card's only rating was undone since the page was drawn
+        message = gettext("This page was out of date, so the rating was not saved. Reload it and rate again.")
+    else:
+        if result.recorded:
+            text = gettext("Saved. This card is in your deck; its next review is due in %(interval)s.")
+        else:  # sent twice, or rated again in another tab: the first rating stands
+            text = gettext("This rating was already saved. The card is in your deck; its next review is due in %(interval)s.")
+        message = text % {"interval": interval_label(result.card.due - timezone.now())}
     if not request.htmx:
         messages.success(request, message)
         return redirect(reverse("kbase:question", args=[slug]) + "#self-check")

@@ -146,3 +146,28 @@ def test_a_malformed_version_is_a_400(client, question):
     assert client.post(RATE, {"rating": 3, "version": "abc"}).status_code == 400
     assert client.post(RATE, {"rating": 3, "version": "-1"}).status_code == 400
     assert not ReviewLog.objects.exists()
+
+
+def test_a_card_added_to_the_deck_elsewhere_and_never_rated_takes_the_rating(client, question):
+    user = make_user()
+    client.force_login(user)
+    html = client.post(CHECK, {"choice": 1}, HTTP_HX_REQUEST="true").content.decode()  # drawn: not in the deck
+    Card.objects.create(user=user, question=question)  # "Add to my deck" in another tab
+    response = client.post(RATE, {"rating": 3, "version": _version_field(html)}, HTTP_HX_REQUEST="true")
+    assert 'class="rated"' in response.content.decode()
+    assert ReviewLog.objects.filter(user=user).count() == 1
+
+
+def test_a_rating_from_a_page_drawn_before_an_undo_is_refused_with_a_message_in_both_languages(client, question):
+    from quiz.services import review_undo
+
+    user = make_user()
+    client.force_login(user)
+    client.post(RATE, {"rating": 3, "version": ""}, HTTP_HX_REQUEST="true")
+    review_undo(user=user, log_id=ReviewLog.objects.get(user=user).pk)  # the card is new again, version 2
+    response = client.post(RATE, {"rating": 3, "version": "1"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "This page was out of date, so the rating was not saved." in response.content.decode()
+    zh = client.post("/zh-hans/questions/logs-previous/rate/", {"rating": 3, "version": "1"}, follow=True)
+    assert "这个页面已经过时" in zh.content.decode()
+    assert not ReviewLog.objects.filter(user=user).exists()
