@@ -1,3 +1,4 @@
+import random
 import re
 from datetime import date, timedelta
 
@@ -8,7 +9,9 @@ from django.utils import timezone
 from quiz.days import review_date
 from quiz.models import Preferences, Rating, ReviewLog, State
 from quiz.services import review_record, review_undo
-from quiz.stats import cards_by_state, daily_review_counts, deck_rows, due_forecast, retention_by_topic, streak
+from quiz.stats import (
+    cards_by_state, daily_review_counts, days_in_a_row, deck_rows, due_forecast, retention_by_topic, streak,
+)
 from tests.quiz.helpers import at, make_card, make_question, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +34,26 @@ def test_streak_counts_consecutive_review_days_and_survives_a_day_not_yet_review
     assert streak(counts, today=today) == 3
     assert streak({**counts, today: 4}, today=today) == 4
     assert streak({today - timedelta(days=2): 1}, today=today) == 0
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_days_in_a_row_counted_back_in_sql_equal_the_streak_of_the_daily_counts(seed):
+    rng = random.Random(seed)
+    user, other = make_user(), make_user("other")
+    card, others_card = make_card(user), make_card(other)
+    ending = date(2028, 3, 2) - timedelta(days=rng.randrange(3))  # back across a leap day and a year end
+    gaps = {ending - timedelta(days=rng.randrange(5, 500)) for _ in range(rng.randrange(3))}
+    days = [ending - timedelta(days=n) for n in range(rng.choice([0, 1, 70, 500])) if ending - timedelta(days=n) not in gaps]
+    ReviewLog.objects.bulk_create([
+        ReviewLog(user=user, card=card, rating=Rating.GOOD, reviewed_at=at(2028, 1, 1, 12, 0), day=day,
+                  scheduled_interval=timedelta(days=1), state_before=State.REVIEW)
+        for day in days for _ in range(rng.randrange(1, 3))
+    ] + [ReviewLog(user=other, card=others_card, rating=Rating.GOOD, reviewed_at=at(2028, 1, 1, 12, 0), day=day,
+                   scheduled_interval=timedelta(days=1), state_before=State.REVIEW) for day in gaps])
+    expected = streak(daily_review_counts(user=user), today=ending + timedelta(days=1))
+
+    assert days_in_a_row(user=user, ending=ending) == expected
+    assert days_in_a_row(user=user, ending=ending + timedelta(days=1)) == 0
 
 
 def test_daily_counts_group_reviews_by_the_learners_review_day():
@@ -153,9 +176,9 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num
     user = make_user()
     client.force_login(user)
     # user (the session comes from the shared cache), preferences; due and today's log counts, new cards;
-    # content version; past days' counts, retention (question->topic, card->question, per-card counts);
-    # topics; the deck (the deck snapshot); expired quizzes, quiz scores
-    with django_assert_num_queries(13):
+    # content version; past days' counts, retention (question->topic, per-card counts); topics; the deck
+    # (the deck snapshot); expired quizzes, quiz scores
+    with django_assert_num_queries(12):
         client.get(DASHBOARD)
     topic = make_topic("many")
     today = timezone.now().date()
@@ -166,7 +189,7 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num
     Preferences.objects.filter(user=user).update(interview_date=today + timedelta(days=30))
     cache.clear()
     # ... with the interview panel: the interview pace (queue), today's retention, the weakest cards' questions
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         client.get(DASHBOARD)
     # cached: only the user, preferences, today's live counts, the content version and the quiz trend
     with django_assert_num_queries(7):
@@ -180,7 +203,7 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num
         for n in range(3000)
     ])
     cache.clear()
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         client.get(DASHBOARD)
 
 
