@@ -308,13 +308,14 @@ class DashboardFigures:
 
 
 def daily_review_counts(*, user: AbstractBaseUser, since: date | None = None, until: date | None = None) -> dict[date, int]:
-    """Reviews per review day from `since` to `until` (inclusive; open ends if None): one grouped range scan of the user-and-day index."""
-    logs = ReviewLog.objects.filter(user=user)
-    if since is not None:
-        logs = logs.filter(day__gte=since)
-    if until is not None:
-        logs = logs.filter(day__lte=until)
-    return dict(logs.values_list("day").annotate(count=Count("*")).order_by())
+    """Reviews per review day from `since` to `until` (inclusive; open ends if None): one grouped range scan of the
+    user-and-day index, by plain SQL (the ORM's rows cost a quarter of the scan)."""
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        # The day column keeps its declared type, so both databases return dates.
+        cursor.execute(plain_sql("SELECT day, COUNT(*) FROM {log} WHERE user_id = %s AND day >= %s AND day <= %s GROUP BY day"),
+                       [user.pk, adapt(since or date.min), adapt(until or date.max)])
+        return dict(cursor.fetchall())
 
 
 def streak(counts: dict[date, int], *, today: date) -> int:
