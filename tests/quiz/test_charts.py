@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import translation
 
 from quiz.charts import column_chart, heat_level, heatmap, nice_ceiling, retention_chart, stacked_bar
 
@@ -95,3 +96,32 @@ def test_the_heatmap_cells_are_drawn_as_svg_rects_one_per_day():
         f'<rect class="heat-4" x="{last.x}" y="{last.y}" width="11" height="11" rx="2"><title>2026-05-10: 4</title></rect>'
     )
     assert '<title>2026-05-03: 2</title>' in svg and '<title>2026-05-04: 0</title>' in svg
+
+
+def test_the_forecast_bars_are_drawn_as_svg_rects_with_their_labels_escaped():
+    chart = column_chart([2, 0, 5], labels=["Today", "<b>", "6/12"])
+
+    svg = str(chart.bars_svg)
+
+    assert svg.count("<rect ") == 3
+    first = chart.bars[0]
+    assert svg.startswith(
+        f'<rect class="bar" x="{first.x}" y="{first.y}" width="{first.width}" height="{first.height}"><title>Today: 2</title></rect>'
+    )
+    assert "<title>&lt;b&gt;: 0</title>" in svg
+
+
+@pytest.mark.parametrize(("language", "title"), [
+    ("en", "Pods &amp; &lt;probes&gt;: 75% (3 of 4 reviews not rated Again)"),
+    ("zh-hans", "Pods &amp; &lt;probes&gt;：75%（4 次复习中有 3 次没有评为“重来”）"),
+])
+def test_the_retention_rows_are_drawn_with_escaped_names_and_titles_in_the_language(language, title):
+    chart = retention_chart([("Pods & <probes>", 3, 4), ("Services", 0, 2)])
+
+    with translation.override(language):
+        svg = str(chart.rows_svg)
+
+    assert svg.count("<g>") == 2
+    assert '<text class="row-label" x="0" y="14">Pods &amp; &lt;probes&gt;</text>' in svg
+    assert f"<title>{title}</title>" in svg
+    assert '<text class="value-label" x="286" y="69">0% · 2</text>' in svg
