@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from kbase.models import Question
 from quiz.admin import ReviewLogAdmin
 from quiz.models import Card, Preferences, Rating, ReviewLog, State
-from quiz.scheduling import DEFAULT_PARAMETERS, scheduler_for
-from quiz.services import card_bury, card_suspend, deck_add_questions, deck_remove_questions, review_record, review_undo
-from quiz.stats import RecallModel, _history_advanced, _history_from_scratch, question_topics
+from quiz.scheduling import DEFAULT_PARAMETERS, scheduler_for, to_fsrs
+from quiz.services import card_bury, card_suspend, deck_add_questions, deck_remove_questions, interview_of, review_record, review_undo
+from quiz.stats import RecallModel, _history_advanced, _history_from_scratch, deck_rows, question_topics
 from tests.quiz.helpers import at, make_card, make_question, make_topic, make_user
 
 NOW = at(2026, 6, 10, 12, 0)
@@ -286,6 +286,41 @@ def test_predicted_recall_equals_fsrs_retrievability(stability, last_review, gap
     recall = model.recall(stability, last_review.replace(tzinfo=None))
 
     assert recall == scheduler.get_card_retrievability(card, current_datetime=moment)
+
+
+@pytest.mark.parametrize("decay", [DEFAULT_PARAMETERS[20], 0.5])
+def test_predicted_recall_read_with_the_deck_equals_fsrs_retrievability_on_300_random_cards(db, decay):
+    """The deck's loop (datetimes read back from the database as text) against fsrs on the stored cards."""
+    rng = random.Random(17)
+    user = make_user(interview_date=date(2026, 7, 1), time_zone="Asia/Kolkata",
+                     fsrs_parameters=[*DEFAULT_PARAMETERS[:20], decay])
+    topic = make_topic("recall")
+    questions = Question.objects.bulk_create([
+        Question(slug=f"recall-{n}", number=1000 + n, topic=topic, question_en="?", question_zh="?") for n in range(300)
+    ])
+    interview_at = interview_of(user.preferences).at
+    cards = []
+    for n, question in enumerate(questions):
+        # Some exactly whole days before the interview, some a microsecond either side of it.
+        last = interview_at - timedelta(days=rng.randrange(0, 400), microseconds=rng.choice([0, 1, -1, rng.randrange(86_400_000_000)]))
+        if n % 10 == 0:
+            cards.append(Card(user=user, question=question))
+            continue
+        cards.append(Card(user=user, question=question, state=rng.choice([State.LEARNING, State.REVIEW, State.RELEARNING]),
+                          stability=rng.choice([rng.uniform(0.001, 5), rng.uniform(5, 36500)]), difficulty=5.0, reps=1,
+                          last_review=last, due=last + timedelta(days=1)))
+    Card.objects.bulk_create(cards)
+    scheduler = scheduler_for(user.preferences.desired_retention, user.preferences.fsrs_parameters)
+    expected = {
+        card.question_id: None if card.state == State.NEW
+        else scheduler.get_card_retrievability(to_fsrs(card, at=NOW), current_datetime=interview_at)
+        for card in Card.objects.filter(user=user)
+    }
+
+    rows = deck_rows(user=user, preferences=user.preferences)
+
+    assert {question_id: recall for question_id, _topic, _state, _due, recall in rows} == expected
+    assert sum(recall is None for recall in expected.values()) == 30
 
 
 def test_a_card_with_no_review_has_no_predicted_recall():

@@ -9,9 +9,7 @@ from django.utils import timezone
 from quiz.days import review_date
 from quiz.models import Preferences, Rating, ReviewLog, State
 from quiz.services import review_record, review_undo
-from quiz.stats import (
-    cards_by_state, daily_review_counts, days_in_a_row, deck_rows, due_forecast, retention_by_topic, streak,
-)
+from quiz.stats import cards_by_state, daily_review_counts, days_in_a_row, deck_rows, due_forecast, retention_by_topic, streak
 from tests.quiz.helpers import at, make_card, make_question, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
