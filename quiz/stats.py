@@ -13,14 +13,14 @@ import fsrs
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext, pgettext_lazy
 
 from kbase.models import Question, Topic, content_version, is_zh
 from quiz import charts
 from quiz.days import day_start
-from quiz.models import Card, Preferences, Rating, ReviewLog, State
+from quiz.models import Card, Preferences, Rating, State
 from quiz.queue import INTERVIEW_MARGIN_DAYS, ReviewQueue, new_card_pace, plain_sql, review_queue
 from quiz.scheduling import scheduler_for
 from quiz.services import interview_of
@@ -381,12 +381,13 @@ def due_forecast(*, user: AbstractBaseUser, preferences: Preferences, today: dat
     return forecast_from_rows(deck_rows(user=user), starts=forecast_starts(preferences=preferences, today=today))
 
 
-# Per card (driven by the user's cards, each seeking its logs in the window on the (user, state_before,
-# card, day, rating) index, in card order: no sort), with the card's question.
+# Per card, named by its question (one card per user and question): driven by the user's cards in the
+# (user, question) unique index, each seeking its logs in the window on the (user, state_before, card, day,
+# rating) index, so SQLite reads no table row and sorts nothing.
 RETENTION_SQL = (
     "SELECT {card}.question_id, COUNT(*), COUNT(*) FILTER (WHERE {log}.rating > %s) FROM {card} CROSS JOIN {log}"
     " WHERE {card}.user_id = %s AND {log}.user_id = %s AND {log}.state_before = %s AND {log}.card_id = {card}.id"
-    " AND {log}.day >= %s AND {log}.day <= %s GROUP BY {card}.id, {card}.question_id"
+    " AND {log}.day >= %s AND {log}.day <= %s GROUP BY {card}.question_id"
 )
 
 
@@ -412,15 +413,25 @@ def _retention_per_card(*, user: AbstractBaseUser, first: date, last: date, topi
     return sums
 
 
+# The logs of a few days (today, a new day) on the (user, day, ...) index, each joined to its card and question.
+RETENTION_JOINED_SQL = (
+    "SELECT {question}.topic_id, COUNT(*) FILTER (WHERE {log}.rating > %s), COUNT(*)"
+    " FROM {log} INNER JOIN {card} ON {card}.id = {log}.card_id INNER JOIN {question} ON {question}.id = {card}.question_id"
+    " WHERE {log}.user_id = %s AND {log}.state_before = %s AND {log}.day >= %s AND {log}.day <= %s"
+    " GROUP BY {question}.topic_id"
+)
+
+
 def _retention_joined(*, user: AbstractBaseUser, first: date, last: date) -> dict[int, list[int]]:
-    """The same sums as `_retention_per_card` through a join: cheaper for a few days of logs (today, a new day)."""
-    rows = (
-        ReviewLog.objects.filter(user=user, state_before=State.REVIEW, day__gte=first, day__lte=last)
-        .values_list("card__question__topic_id")
-        .annotate(passed=Count("pk", filter=Q(rating__gt=Rating.AGAIN)), total=Count("*"))
-        .order_by()
-    )
-    return {topic_id: [passed, total] for topic_id, passed, total in rows}
+    """The same sums as `_retention_per_card` through a join: cheaper for a few days of logs (today, a new day).
+
+    Plain SQL: on every dashboard drawn after a rating, the ORM took longer to build this join than SQLite to run it.
+    """
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(plain_sql(RETENTION_JOINED_SQL),
+                       [Rating.AGAIN, user.pk, State.REVIEW, adapt(first), adapt(last)])
+        return {topic_id: [passed, total] for topic_id, passed, total in cursor.fetchall()}
 
 
 def _add_sums(into: dict[int, list[int]], sums: dict[int, list[int]], sign: int = 1) -> None:
