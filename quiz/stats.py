@@ -8,6 +8,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import chain
 
 import fsrs
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -254,22 +255,22 @@ def interview_figures(
         return None
     target = preferences.desired_retention
     rows = deck_rows(user=user, preferences=preferences) if rows is None else rows
-    per_topic: dict[int, list] = {}
-    recalls = []
+    per_topic: dict[int, list] = {}  # topic id -> [recalls, unseen, at risk]
+    weak = []
     for question_id, topic_id, _state, _due, recall in rows:
         counts = per_topic.get(topic_id)
         if counts is None:
-            counts = per_topic[topic_id] = [0, 0, 0, []]
+            counts = per_topic[topic_id] = [[], 0, 0]
         if recall is None:
             counts[1] += 1
-            continue
-        recalls.append((recall, question_id))
-        counts[0] += 1
-        counts[2] += recall < target
-        counts[3].append(recall)
-    studied = len(recalls)
+        else:
+            counts[0].append(recall)
+            if recall < target:
+                counts[2] += 1
+                weak.append((recall, question_id))
+    studied = sum(len(counts[0]) for counts in per_topic.values())
     unseen = sum(counts[1] for counts in per_topic.values())
-    at_risk = heapq.nsmallest(AT_RISK_SHOWN, (item for item in recalls if item[0] < target))
+    at_risk = heapq.nsmallest(AT_RISK_SHOWN, weak)
     questions = Question.objects.only("pk", "slug", "question_en", "question_zh").in_bulk([pk for _r, pk in at_risk])
     zh = is_zh()
     return InterviewFigures(
@@ -278,14 +279,14 @@ def interview_figures(
         desired_retention=target,
         studied=studied,
         unseen=unseen,
-        at_risk=sum(counts[2] for counts in per_topic.values()),
-        recall=math.fsum(recall for recall, _pk in recalls) / studied if studied else None,
+        at_risk=len(weak),
+        recall=math.fsum(chain.from_iterable(counts[0] for counts in per_topic.values())) / studied if studied else None,
         pace=new_card_pace(unseen=unseen + new_done, today=today, interview_date=interview.date),
         margin_days=INTERVIEW_MARGIN_DAYS,
         topics=[
-            TopicRecall(name=topic.name_zh if zh else topic.name_en, studied=per_topic[topic.pk][0],
+            TopicRecall(name=topic.name_zh if zh else topic.name_en, studied=len(per_topic[topic.pk][0]),
                         unseen=per_topic[topic.pk][1], at_risk=per_topic[topic.pk][2],
-                        recall_sum=math.fsum(per_topic[topic.pk][3]))
+                        recall_sum=math.fsum(per_topic[topic.pk][0]))
             for topic in (topics_in_order() if topics is None else topics)
             if topic.pk in per_topic
         ],
