@@ -116,7 +116,7 @@ class RecallModel:
 # 'YYYY-MM-DD HH:MM:SS[.ffffff]'): the due date is kept as that text (it sorts as the instant does, see
 # `forecast_starts`) and pickles ten times faster into the cache than a datetime.
 DECK_SQL = (
-    "SELECT {card}.id, {card}.question_id, {card}.state, {card}.stability, {reviewed}, {due}{topic} FROM {card}{join}"
+    "SELECT {card}.id, {card}.question_id, {card}.state, {stability}, {reviewed}, {due}{topic} FROM {card}{join}"
     " WHERE {card}.user_id = %s"
     " AND {card}.question_id NOT IN (SELECT {question}.id FROM {question} WHERE {question}.is_published = %s){rated}"
 )
@@ -134,11 +134,13 @@ def _utc_text(column: str) -> str:
     return f"CAST({column} AS text)"
 
 
-def _deck_sql(*, rated: bool = False) -> str:
+def _deck_sql(*, recall: bool = True, rated: bool = False) -> str:
+    """`DECK_SQL`; without `recall` (no interview to predict for) the stability and last review read as NULL."""
     card = Card._meta.db_table
     return plain_sql(
         DECK_SQL,
-        reviewed=_utc_text(f"{card}.last_review"), due=_utc_text(f"{card}.due"),
+        stability=f"{card}.stability" if recall else "NULL", reviewed=_utc_text(f"{card}.last_review") if recall else "NULL",
+        due=_utc_text(f"{card}.due"),
         topic=", {question}.topic_id".format(question=Question._meta.db_table) if rated else "",
         join=plain_sql(" INNER JOIN {question} ON {question}.id = {card}.question_id") if rated else "",
         rated=plain_sql(RATED_SQL) if rated else "",
@@ -163,10 +165,10 @@ def _deck_cards(rows, *, topic_of: dict[int, int], model: RecallModel | None) ->
     }
 
 
-def _read_deck(user: AbstractBaseUser) -> list[tuple]:
+def _read_deck(user: AbstractBaseUser, *, recall: bool) -> list[tuple]:
     """`DECK_SQL` rows of each of the user's published cards."""
     with connection.cursor() as cursor:
-        cursor.execute(_deck_sql(), [user.pk, False])
+        cursor.execute(_deck_sql(recall=recall), [user.pk, False])
         return cursor.fetchall()
 
 
@@ -182,7 +184,7 @@ def deck_rows(*, user: AbstractBaseUser, preferences: Preferences | None = None,
     """Rows of `_deck_cards` for each of the user's published cards, read from scratch (no cache)."""
     topic_of = question_topics() if topic_of is None else topic_of
     model = _interview_model(preferences) if preferences is not None else None
-    return list(_deck_cards(_read_deck(user), topic_of=topic_of, model=model).values())
+    return list(_deck_cards(_read_deck(user, recall=model is not None), topic_of=topic_of, model=model).values())
 
 
 def _interview_model(preferences: Preferences) -> RecallModel | None:
@@ -235,7 +237,7 @@ def deck_snapshot(
                 # Patched up to now: later ratings are dated today or later (writing it costs ~3 ms).
                 cache.set(key, (today, cards), DASHBOARD_CACHE_SECONDS)
             return list(cards.values())
-    cards = _deck_cards(_read_deck(user), topic_of=topics(), model=model)
+    cards = _deck_cards(_read_deck(user, recall=model is not None), topic_of=topics(), model=model)
     cache.set(key, (today, cards), DASHBOARD_CACHE_SECONDS)
     return list(cards.values())
 
