@@ -207,6 +207,8 @@ def _preferences_fingerprint(preferences: Preferences) -> str:
 # day is stored again, patched.
 DECK_OVERLAY_MAX = 500
 DECK_RESTORE_AT = 100
+# The shape of a snapshot's rows: 2 has the due date as UTC text (1 had a datetime).
+DECK_FORMAT = 2
 
 
 def deck_snapshot(
@@ -223,7 +225,8 @@ def deck_snapshot(
     handed out before commit, so a later id may commit first. On a new day a snapshot DECK_RESTORE_AT cards
     behind is stored again, patched, so the patch stays small.
     """
-    key = (f"dashboard-deck:{user.pk}:{preferences.stats_version}:{preferences.log_generation}:{content}:"
+    # DECK_FORMAT in the key: a snapshot cached (in Redis) by an older release holds rows of another shape.
+    key = (f"dashboard-deck:{DECK_FORMAT}:{user.pk}:{preferences.stats_version}:{preferences.log_generation}:{content}:"
            f"{_preferences_fingerprint(preferences)}")
     model = _interview_model(preferences)
     cached = cache.get(key)
