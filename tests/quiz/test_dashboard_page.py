@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from quiz.days import review_date
+from quiz.days import day_start, review_date
 from quiz.models import Preferences, Rating, ReviewLog, State
 from quiz.services import review_record, review_undo
 from quiz.stats import cards_by_state, daily_review_counts, days_in_a_row, deck_rows, due_forecast, retention_by_topic, streak
@@ -110,6 +110,24 @@ def test_the_forecast_buckets_due_cards_by_local_review_day_and_counts_overdue_a
     # overdue + 03:30 EST on 1 Nov (before the 04:00 cut-off, after fall-back) are today's
     assert forecast[0] == 2
     assert forecast[1] == 1
+    assert forecast[29] == 1
+    assert sum(forecast) == 4
+
+
+def test_a_due_date_on_a_day_boundary_falls_on_the_day_it_starts_to_the_microsecond():
+    """Due dates are compared as UTC text with the days' starts: the edges land as the instants do."""
+    user = make_user(time_zone="Asia/Kathmandu")  # UTC+05:45: the day starts at 22:15 UTC
+    today = date(2026, 10, 31)
+    tomorrow = day_start(today + timedelta(days=1), zone=user.preferences.zone, day_start_hour=4)
+    window_end = day_start(today + timedelta(days=30), zone=user.preferences.zone, day_start_hour=4)
+    one = timedelta(microseconds=1)
+    for due in (tomorrow - one, tomorrow, tomorrow + one, window_end - one, window_end):
+        make_card(user, state=State.REVIEW, stability=5.0, difficulty=5.0, reps=2, last_review=due - timedelta(days=5), due=due)
+
+    forecast = due_forecast(user=user, preferences=user.preferences, today=today)
+
+    assert forecast[0] == 1
+    assert forecast[1] == 2
     assert forecast[29] == 1
     assert sum(forecast) == 4
 
