@@ -14,7 +14,6 @@ import fsrs
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext, pgettext_lazy
 
@@ -373,18 +372,35 @@ def forecast_starts(*, preferences: Preferences, today: date) -> list[str]:
 
 def forecast_from_rows(rows: list[tuple], *, starts: list[str]) -> list[int]:
     """Cards falling due on each of the next FORECAST_DAYS review days; overdue cards count for today."""
+    return _forecast((row[3] for row in rows if row[2] != State.NEW), starts=starts)
+
+
+def _forecast(dues, *, starts: list[str]) -> list[int]:
     counts = [0] * FORECAST_DAYS
     end = starts[-1]
-    for row in rows:
-        due = row[3]
-        if due is not None and due < end and row[2] != State.NEW:
+    for due in dues:
+        if due is not None and due < end:
             counts[max(0, bisect_right(starts, due) - 1)] += 1
     return counts
 
 
+# The deck's cards due before the forecast's end: a range of the (user, state, due) index per reviewed state.
+DUE_SOON_SQL = (
+    "SELECT {due} FROM {card} WHERE {card}.user_id = %s AND {card}.state IN (%s, %s, %s) AND {card}.due < %s"
+    " AND {card}.question_id NOT IN (SELECT {question}.id FROM {question} WHERE {question}.is_published = %s)"
+)
+
+
 def due_forecast(*, user: AbstractBaseUser, preferences: Preferences, today: date) -> list[int]:
-    """`forecast_from_rows` over the user's deck, read from scratch."""
-    return forecast_from_rows(deck_rows(user=user), starts=forecast_starts(preferences=preferences, today=today))
+    """`forecast_from_rows` over the user's deck, reading only the cards due before the forecast ends."""
+    starts = forecast_starts(preferences=preferences, today=today)
+    end = day_start(today + timedelta(days=FORECAST_DAYS), zone=preferences.zone, day_start_hour=preferences.day_start_hour)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            plain_sql(DUE_SOON_SQL, due=_utc_text(f"{Card._meta.db_table}.due")),
+            [user.pk, State.LEARNING, State.REVIEW, State.RELEARNING, connection.ops.adapt_datetimefield_value(end), False],
+        )
+        return _forecast((due for (due,) in cursor.fetchall()), starts=starts)
 
 
 # Per card, named by its question (one card per user and question): driven by the user's cards in the
@@ -529,7 +545,12 @@ def review_history(
 def cards_by_state(*, user: AbstractBaseUser, rows: list[tuple] | None = None) -> dict[int, int]:
     """Cards per state: one grouped query, or counted from the deck rows when the dashboard has read them anyway."""
     if rows is None:
-        counts = dict(Card.objects.for_user(user).values_list("state").annotate(count=Count("*")).order_by())
+        with connection.cursor() as cursor:
+            cursor.execute(plain_sql(
+                "SELECT state, COUNT(*) FROM {card} WHERE user_id = %s"
+                " AND question_id NOT IN (SELECT {question}.id FROM {question} WHERE {question}.is_published = %s) GROUP BY state"
+            ), [user.pk, False])
+            counts = dict(cursor.fetchall())
     else:
         counts = {}
         for row in rows:
@@ -542,7 +563,8 @@ def dashboard_figures(
     content: int | None = None,
 ) -> DashboardFigures:
     """Every figure on the dashboard: past days from `review_history`, the deck from `deck_snapshot` (both
-    cached and kept current), today's reviews and retention read live."""
+    cached and kept current) when there is an interview to predict recall for, else counted in SQL, today's
+    reviews and retention read live."""
     queue = queue or review_queue(user=user, preferences=preferences, now=now, pick_card=False)
     content = content_version() if content is None else content
     today = queue.day.date
@@ -556,9 +578,16 @@ def dashboard_figures(
     topic_list = topics_in_order()
     retention_rows = _topic_rows(retention_sums, topic_list)
     passed, total = sum(row[1] for row in retention_rows), sum(row[2] for row in retention_rows)
-    rows = deck_snapshot(user=user, preferences=preferences, content=content, today=today, topics=topics)
-    by_state = cards_by_state(user=user, rows=rows)
-    forecast = forecast_from_rows(rows, starts=forecast_starts(preferences=preferences, today=today))
+    interview = interview_of(preferences)
+    if interview is not None and interview.date >= today:
+        rows = deck_snapshot(user=user, preferences=preferences, content=content, today=today, topics=topics)
+        by_state = cards_by_state(user=user, rows=rows)
+        forecast = forecast_from_rows(rows, starts=forecast_starts(preferences=preferences, today=today))
+    else:
+        # Nothing to predict: the deck's counts come from SQL, with no cards to read or cache one by one.
+        rows = None
+        by_state = cards_by_state(user=user)
+        forecast = due_forecast(user=user, preferences=preferences, today=today)
     forecast_labels = [gettext("Today")] + [date_format(today + timedelta(days=offset), "n/j") for offset in range(1, FORECAST_DAYS)]
     return DashboardFigures(
         queue=queue,

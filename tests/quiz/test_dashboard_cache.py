@@ -113,6 +113,26 @@ def test_many_ratings_one_after_another_match_from_scratch_each_time(client, lea
         assert_as_from_scratch(client)
 
 
+@pytest.mark.parametrize("interview_date", [None, date(2026, 6, 1)])  # none, or one that has passed
+def test_without_an_interview_to_predict_for_the_deck_counted_in_sql_matches_from_scratch(client, learner, clock,
+                                                                                         interview_date):
+    user, cards = learner
+    Preferences.objects.filter(user=user).update(interview_date=interview_date)
+    page(client)
+    rate(cards[3], Rating.AGAIN)
+    rate(cards[0])
+    html = assert_as_from_scratch(client)
+    assert "Learning: 1" in html and "Relearning: 1" in html
+
+    clock[0] = NOW + timedelta(days=1)
+    client.force_login(user)
+    rate(cards[8])
+    deck_remove_questions(user=user, questions=Question.objects.filter(pk=cards[5].question_id))
+
+    html = assert_as_from_scratch(client)
+    assert "Review: 7" in html and "Predicted recall" not in html
+
+
 def test_a_snapshot_too_far_behind_is_read_again(client, learner, monkeypatch):
     _user, cards = learner
     monkeypatch.setattr("quiz.stats.DECK_OVERLAY_MAX", 2)

@@ -9,7 +9,17 @@ from django.utils import timezone
 from quiz.days import day_start, review_date
 from quiz.models import Preferences, Rating, ReviewLog, State
 from quiz.services import review_record, review_undo
-from quiz.stats import cards_by_state, daily_review_counts, days_in_a_row, deck_rows, due_forecast, retention_by_topic, streak
+from quiz.stats import (
+    cards_by_state,
+    daily_review_counts,
+    days_in_a_row,
+    deck_rows,
+    due_forecast,
+    forecast_from_rows,
+    forecast_starts,
+    retention_by_topic,
+    streak,
+)
 from tests.quiz.helpers import at, make_card, make_question, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +142,30 @@ def test_a_due_date_on_a_day_boundary_falls_on_the_day_it_starts_to_the_microsec
     assert sum(forecast) == 4
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_the_forecast_read_in_sql_equals_the_forecast_from_the_deck_rows(seed):
+    rng = random.Random(seed)
+    user = make_user(time_zone=rng.choice(["UTC", "America/New_York", "Asia/Kathmandu"]), day_start_hour=rng.randrange(24))
+    today = date(2026, 3, 1) + timedelta(days=rng.randrange(300))
+    start = day_start(today, zone=user.preferences.zone, day_start_hour=user.preferences.day_start_hour)
+    for n in range(120):
+        if n % 9 == 0:
+            make_card(user)
+            continue
+        due = start + rng.choice([timedelta(days=rng.uniform(-5, 40)), timedelta(days=rng.randrange(-2, 33))])
+        card = make_card(user, state=rng.choice([State.LEARNING, State.REVIEW, State.RELEARNING]), stability=5.0,
+                         difficulty=5.0, reps=2, last_review=due - timedelta(days=3), due=due, suspended=n % 7 == 0)
+        if n % 11 == 0:
+            card.question.is_published = False
+            card.question.save()
+
+    forecast = due_forecast(user=user, preferences=user.preferences, today=today)
+
+    starts = forecast_starts(preferences=user.preferences, today=today)
+    assert forecast == forecast_from_rows(deck_rows(user=user), starts=starts)
+    assert sum(forecast) > 50
+
+
 def test_true_retention_is_the_share_of_mature_reviews_not_rated_again_per_topic():
     user = make_user()
     pods, probes = make_topic("pods", position=1), make_topic("probes", position=2)
@@ -192,9 +226,9 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num
     user = make_user()
     client.force_login(user)
     # user (the session comes from the shared cache), preferences; due and today's log counts, new cards;
-    # content version; past days' counts, retention (question->topic, per-card counts); topics; the deck
-    # (the deck snapshot); expired quizzes, quiz scores
-    with django_assert_num_queries(12):
+    # content version; past days' counts, retention (question->topic, per-card counts); topics; cards per
+    # state, cards due in the next 30 days (no interview date: no deck snapshot); expired quizzes, quiz scores
+    with django_assert_num_queries(13):
         client.get(DASHBOARD)
     topic = make_topic("many")
     today = timezone.now().date()
