@@ -140,7 +140,7 @@ def _deck_sql(*, recall: bool = True, rated: bool = False) -> str:
         DECK_SQL,
         stability=f"{card}.stability" if recall else "NULL", reviewed=_utc_text(f"{card}.last_review") if recall else "NULL",
         due=_utc_text(f"{card}.due"),
-        topic=", {question}.topic_id".format(question=Question._meta.db_table) if rated else "",
+        topic=plain_sql(", {question}.topic_id") if rated else "",
         join=plain_sql(" INNER JOIN {question} ON {question}.id = {card}.question_id") if rated else "",
         rated=plain_sql(RATED_SQL) if rated else "",
     )
