@@ -127,7 +127,8 @@ RATED_SQL = (
 
 
 def _utc_text(column: str) -> str:
-    """SQL for a datetime column as UTC text: SQLite stores it so, PostgreSQL formats it alike (always six digits)."""
+    """SQL for a datetime column as UTC text: SQLite stores it so, PostgreSQL formats it alike (always six digits;
+    `to_char` rather than a cast to text, whose format follows the server's DateStyle)."""
     if connection.vendor == "postgresql":
         return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
     return f"CAST({column} AS text)"
