@@ -26,7 +26,7 @@ def running_gunicorn(env, *, workers=2):
     port = free_port()
     proc = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--worker-class", "sync", "--log-level", "warning"],
+         "--workers", str(workers), "--worker-class", "sync", "--preload", "--log-level", "warning"],
         env=env, cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}"

@@ -43,6 +43,14 @@ def test_importing_pytest_does_not_switch_test_mode_on():
     assert "DJANGO_SECRET_KEY is required" in result.stderr
 
 
+def test_loading_the_wsgi_app_freezes_what_it_loaded_out_of_the_collectors_reach():
+    env = {"PATH": "/usr/bin:/bin", "KUBEPREP_TESTING": "1"}
+    code = "import gc; before = gc.get_freeze_count(); import config.wsgi; print(before, gc.get_freeze_count())"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, check=True)
+    before, after = map(int, result.stdout.split())
+    assert before == 0 and after > 10_000
+
+
 class _NavLinks(HTMLParser):
     def __init__(self):
         super().__init__()
