@@ -10,9 +10,11 @@
    which makes kbase.page_cache._cacheable_request false: the pages are rendered each time, with no page cache.
 
 Throwaway SQLite database (as bench/_server.py makes it); with DATABASE_URL set, the database it names is
-used and must be a throwaway one. Run: .venv/bin/python bench/bench_search.py
+used and must be a throwaway one. Run: .venv/bin/python bench/bench_search.py [--in-process] (--in-process: part 1
+only, no gunicorn or wrk, for a machine that is not quiet).
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -23,7 +25,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import ROOT, gunicorn
+from _server import ROOT, gunicorn, server_env
 from bench_table import check, wrk
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
@@ -134,7 +136,23 @@ def setup(env):
     in_process(env, f"10x content ({setup.count} questions)")
 
 
+@contextlib.contextmanager
+def gunicorn_free_setup():
+    """The environment bench._server.gunicorn prepares (migrated, content loaded), without starting gunicorn."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, **server_env(tmp)}
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+        subprocess.run([*manage, "load_content", "-v0"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
+        yield env
+
+
 def main():
+    if "--in-process" in sys.argv[1:]:
+        with gunicorn_free_setup() as env:
+            setup(env)
+        return
     if not shutil.which("wrk"):
         sys.exit("bench_search needs wrk: apt-get install wrk")
     load = os.getloadavg()
