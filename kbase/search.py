@@ -1,9 +1,21 @@
-"""Search result snippets: a window of the answer around the first matched term, terms highlighted."""
+"""Search result rows: each question's row HTML, cached per content version, and a snippet of its answer.
+
+A row is the same for every query but for its snippet (a window of the answer around the first matched term,
+terms highlighted). So each worker keeps, per (language, question), the row's HTML split where the snippet
+goes and the answer as plain text (`RowCache`), for one content version: the version is read on every request
+(kbase.page_cache.request_content_version), so an edit, a revision restore or a re-import shows in the next
+search on every worker. A search page then renders 20 snippets and joins strings.
+"""
 
 import re
+import threading
+from collections import OrderedDict
+from typing import NamedTuple
 
+from django.template import loader
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 _MARKUP_CHARACTERS = "`*_#>|[]"
 _FENCE_LANGUAGE = re.compile(r"```(?:```)*[a-z]+")  # a literal prefix: the engine jumps between fences
@@ -32,12 +44,16 @@ def plain_text(markdown_text):
 
 
 def snippet(markdown_text, terms, *, width=180):
-    """HTML: about `width` characters of the text around the first term, every term in <mark>.
+    """HTML: about `width` characters of the Markdown text around the first term, every term in <mark>."""
+    return plain_snippet(plain_text(markdown_text), terms, width=width)
+
+
+def plain_snippet(text, terms, *, width=180):
+    """HTML: about `width` characters of plain `text` around the first term, every term in <mark>.
 
     The text is escaped piece by piece and only our own <mark> tags are added, so content can
     never inject markup here.
     """
-    text = plain_text(markdown_text)
     ordered = [term for term in dict.fromkeys(terms) if term]
     terms = sorted(ordered, key=len, reverse=True)
     if not text:
@@ -61,3 +77,103 @@ def snippet(markdown_text, terms, *, width=180):
     pieces.append(escape(window[position:]))
     html = "".join(pieces)
     return mark_safe(("…" if start else "") + html + ("…" if end < len(text) else ""))
+
+
+SNIPPET_SLOT = "\x00kubeprep-snippet\x00"  # no question text holds a NUL
+
+
+class _Row(NamedTuple):
+    slug: str
+    head: str  # the row's HTML up to the snippet
+    tail: str  # and after it
+    bare: str  # the row without a snippet (an answer with no plain text)
+    text: str  # the answer in the active language as plain text, what snippets are cut from
+
+
+class ResultRow(NamedTuple):
+    slug: str
+    html: str
+
+
+class RowCache:
+    """Per-worker rows of one content version, at most `max_entries` (least recently used go first).
+
+    At 10x today's content every row in both languages is about 15 MB; the bound keeps a worker under that.
+    """
+
+    def __init__(self, max_entries=4000):
+        self.max_entries = max_entries
+        self.version = None
+        self.rows = OrderedDict()
+        self.lock = threading.Lock()  # runserver and gthread serve requests on threads
+
+    def get(self, version, ids, load):
+        """{id: _Row} for `ids` in the active language; `load(missing ids)` gives the questions not cached."""
+        language = get_language()
+        with self.lock:
+            if version != self.version:
+                self.version, self.rows = version, OrderedDict()
+            found = {}
+            for pk in ids:
+                row = self.rows.get((language, pk))
+                if row is not None:
+                    self.rows.move_to_end((language, pk))
+                    found[pk] = row
+        missing = [pk for pk in ids if pk not in found]
+        if missing:
+            fresh = {question.pk: _render_row(question) for question in load(missing)}
+            found.update(fresh)
+            with self.lock:
+                if version == self.version:
+                    self.rows.update(((language, pk), row) for pk, row in fresh.items())
+                    while len(self.rows) > self.max_entries:
+                        self.rows.popitem(last=False)
+        return found
+
+
+def _render_row(question):
+    def render(snippet):
+        question.snippet = snippet
+        return loader.render_to_string("kbase/_question_row.html", {"question": question, "show_topic": True})
+
+    head, _slot, tail = render(mark_safe(SNIPPET_SLOT)).partition(SNIPPET_SLOT)
+    answer = question.answer_zh if get_language().lower().startswith("zh") else question.answer_en
+    return _Row(question.slug, head, tail, render(""), plain_text(answer))
+
+
+ROWS = RowCache()
+
+
+def result_rows(version, ids, terms, load):
+    """The rows of questions `ids` (in that order, those that exist), each with its snippet for `terms`."""
+    rows = ROWS.get(version, ids, load)
+    results = []
+    for row in (rows.get(pk) for pk in ids):
+        if row is not None:
+            html = plain_snippet(row.text, terms)
+            results.append(ResultRow(row.slug, mark_safe(row.head + html + row.tail if html else row.bare)))
+    return results
+
+
+class SearchPage(NamedTuple):
+    """Where a page of search results sits among all of them (what the template's pagination shows)."""
+
+    number: int
+    total: int
+    size: int
+
+    @property
+    def count(self):
+        return -(-self.total // self.size)
+
+    @property
+    def start_index(self):
+        return (self.number - 1) * self.size + 1
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_next(self):
+        return self.number < self.count

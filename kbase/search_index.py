@@ -1,8 +1,8 @@
-"""The search index: narrows `search_text LIKE '%term%'` to the rows an index says can match.
+"""The search index: which questions hold every term of a query (a substring of search_text), best first.
 
-An accelerator, not a different matcher: QuestionQuerySet.search keeps every LIKE condition and its score,
-and this module only adds a condition that every matching row already meets, so the result set is the
-LIKE scan's set (tests/kbase/test_search_index.py compares them over random substrings of the content).
+The result set is the LIKE scan's (`search_text LIKE '%term%'` for every term): tests/kbase/test_search_index.py
+compares them over random substrings of the content. `ranked` answers a page of ids and the total in one query;
+`narrow` adds the index's condition to a queryset that keeps its own LIKE conditions (tag listings).
 
 The database keeps the index right on every write, raw SQL included (migration 0006_search_index):
 - SQLite: a contentless FTS5 table with the trigram tokenizer, filled by triggers on kbase_question from
@@ -15,7 +15,21 @@ The database keeps the index right on every write, raw SQL included (migration 0
   over the text's distinct character pairs.
 A 1-character term, or a 2-character one whose characters case-fold differently in FTS5 and in Python,
 narrows nothing: the other terms, or the LIKE scan alone, answer it.
+
+Ranking (`ranked`) in two parts, so that no row's long text is read or scored:
+1. Points from the narrow columns (slug and both titles, read on SQLite from the covering index
+   kbase_question_rank, migration 0008, not from the 25 KB table row): a title is the query (either language, its
+   question mark optional) 2000, the slug is the query 1000 (searching "CrashLoopBackOff" finds its own
+   question), a title holds the phrase 200, the titles hold every term 100, the slug holds the phrase 50.
+2. Then the body: SQLite's FTS5 rank (bm25 over the trigram index, computed from the index alone, no row text);
+   PostgreSQL has no rank on a trigram index, so there the phrase is counted in the text (capped at 20), as the
+   whole ranking was before: the text is read there anyway to recheck the lossy trigram index.
+Ties keep the content plan's order (number). On SQLite a term of 2+ characters that FTS5 folds as Python does
+(ASCII or uncased characters) is decided by the index alone: the trigram phrase of a lower-cased term matches
+exactly where the lower-cased search_text holds it. Other terms keep their LIKE.
 """
+
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import BooleanField
@@ -28,6 +42,124 @@ PAIR_SEARCH = (
     f"FROM {VOCAB_TABLE} WHERE term >= %s AND term < %s), '\"\"') || ')'"
 )
 LAST_CHARACTER = chr(0x10FFFF)
+
+
+COVERING_INDEX = "kbase_question_rank"  # SQLite: (id, is_published, number, slug, question_en, question_zh)
+FREQUENCY_CAP = 20
+
+
+class Ranked(NamedTuple):
+    ids: list  # question ids of the requested window, best first
+    total: int  # how many published questions match (0 when the window is past the end)
+
+
+def search_terms(query):
+    """The lower-cased whitespace-separated terms of `query`; none for a query holding a NUL (no text has one)."""
+    terms = [term.lower() for term in query.split() if term.strip()]
+    return [] if any("\x00" in term for term in terms) else terms
+
+
+def ranked(query, *, offset=0, limit=None):
+    """Published questions holding every term of `query`, best first: the ids in [offset, offset + limit), and the total.
+
+    One query: the total is a window count over the matching rows, which the ORDER BY enumerates anyway.
+    """
+    terms = search_terms(query)
+    if not terms:
+        return Ranked([], 0)
+    sql, params = ranked_sql(terms, offset=offset, limit=limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return Ranked([row[0] for row in rows], rows[0][1] if rows else 0)
+
+
+def _like(value):
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _points(terms, find):
+    """SQL for the title and slug points of the module docstring, and its parameters.
+
+    `find` is the database's substring position function (instr, strpos) over lower-cased columns: several
+    times cheaper than LIKE, which SQLite evaluates for every matching row here. lower() folds what LIKE folds
+    on SQLite (ASCII); the terms are lower-cased already.
+    """
+    phrase, phrase_slug = " ".join(terms), "-".join(terms)
+    titles = ("lower(q.question_en)", "lower(q.question_zh)")
+    sql, params = [], []
+
+    def case(condition, points, values):
+        sql.append(f"CASE WHEN {condition} THEN {points} ELSE 0 END")
+        params.extend(values)
+
+    def found(column):
+        return f"{find}({column}, %s) > 0"
+
+    case(" OR ".join(f"{title} IN (%s, %s)" for title in titles), 2000, [phrase, phrase + "?", phrase, phrase + "？"])
+    case("q.slug = %s", 1000, [phrase_slug])
+    texts = [phrase] + ([phrase_slug] if len(terms) > 1 else [])
+    case(" OR ".join(found(title) for text in texts for title in titles), 200, [text for text in texts for _ in titles])
+    case(" AND ".join(f"({found(titles[0])} OR {found(titles[1])})" for _ in terms), 100,
+         [term for term in terms for _ in titles])
+    case(found("lower(q.slug)"), 50, [phrase_slug])
+    return "(" + " + ".join(sql) + ")", params
+
+
+def ranked_sql(terms, *, offset, limit):
+    """The SQL and parameters of `ranked` for lower-cased `terms` (see the module docstring)."""
+    if connection.vendor == "sqlite":
+        return _ranked_sqlite(terms, offset, limit)
+    return _ranked_postgresql(terms, offset, limit)
+
+
+def _ranked_sqlite(terms, offset, limit):
+    table = "kbase_question"
+    match, match_params, scanned = [], [], []
+    for term in dict.fromkeys(terms):
+        if len(term) >= 3 and _folds_alike(term):
+            match.append("%s")
+            match_params.append(_phrase(term))
+        elif len(term) == 2 and _folds_alike(term):
+            match.append(PAIR_SEARCH)
+            match_params += [term, term + LAST_CHARACTER]
+        else:
+            scanned.append(term)
+    points, points_params = _points(terms, "instr")
+    where = ["q.is_published"] + ["q.search_text LIKE %s ESCAPE '\\'"] * len(scanned)
+    where_params = [f"%{_like(term)}%" for term in scanned]
+    if match:
+        # Everything read is in the covering index, unless a term needs the text (a LIKE on search_text).
+        indexed = "" if scanned else f" INDEXED BY {COVERING_INDEX}"
+        source = f"{FTS_TABLE} AS s JOIN {table} AS q{indexed} ON q.id = s.rowid"
+        where.insert(0, f"{FTS_TABLE} MATCH " + " || ' AND ' || ".join(match))
+        order = f"{points} DESC, s.rank, q.number"
+    else:
+        source, match_params, order = f"{table} AS q", [], f"{points} DESC, q.number"
+    sql = (f"SELECT q.id, count(*) OVER () FROM {source} WHERE {' AND '.join(where)} "
+           f"ORDER BY {order} LIMIT %s OFFSET %s")
+    return sql, [*match_params, *where_params, *points_params, -1 if limit is None else limit, offset]
+
+
+def _ranked_postgresql(terms, offset, limit):
+    table = "kbase_question"
+    where, where_params = ["q.is_published"], []
+    for term in dict.fromkeys(terms):
+        where.append("q.search_text LIKE %s")  # the gin_trgm_ops index answers it for 3+ characters
+        where_params.append(f"%{_like(term)}%")
+        if len(term) == 2:
+            where.append("kbase_bigrams(q.search_text) @> ARRAY[%s]::text[]")
+            where_params.append(term)
+    points, points_params = _points(terms, "strpos")
+    phrase, phrase_slug = " ".join(terms), "-".join(terms)
+    occurrences, frequency_params = [], []
+    for text in [phrase] + ([phrase_slug] if len(terms) > 1 else []):
+        occurrences.append("(octet_length(q.search_text) - octet_length(replace(q.search_text, %s, ''))) / %s::integer")
+        frequency_params += [text, len(text.encode())]
+    frequency = f"LEAST({' + '.join(occurrences)}, {FREQUENCY_CAP})"
+    sql = (f"SELECT q.id, count(*) OVER () FROM {table} AS q WHERE {' AND '.join(where)} "
+           f"ORDER BY {points} DESC, {frequency} DESC, q.number LIMIT %s OFFSET %s")
+    return sql, [*where_params, *points_params, *frequency_params, limit, offset]
 
 
 def _phrase(term):
