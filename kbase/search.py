@@ -107,6 +107,10 @@ class RowCache:
         self.rows = OrderedDict()
         self.lock = threading.Lock()  # runserver and gthread serve requests on threads
 
+    def clear(self):
+        with self.lock:
+            self.version, self.rows = None, OrderedDict()
+
     def get(self, version, ids, load):
         """{id: _Row} for `ids` in the active language; `load(missing ids)` gives the questions not cached."""
         language = get_language()
