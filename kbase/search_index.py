@@ -126,19 +126,44 @@ def _ranked_sqlite(terms, offset, limit):
         else:
             scanned.append(term)
     points, points_params = _points(terms, "instr")
-    where = ["q.is_published"] + ["q.search_text LIKE %s ESCAPE '\\'"] * len(scanned)
-    where_params = [f"%{_like(term)}%" for term in scanned]
-    if match:
-        # Everything read is in the covering index, unless a term needs the text (a LIKE on search_text).
-        indexed = "" if scanned else f" INDEXED BY {COVERING_INDEX}"
-        source = f"{FTS_TABLE} AS s JOIN {table} AS q{indexed} ON q.id = s.rowid"
-        where.insert(0, f"{FTS_TABLE} MATCH " + " || ' AND ' || ".join(match))
-        order = f"{points} DESC, s.rank, q.number"
-    else:
-        source, match_params, order = f"{table} AS q", [], f"{points} DESC, q.number"
-    sql = (f"SELECT q.id, count(*) OVER () FROM {source} WHERE {' AND '.join(where)} "
-           f"ORDER BY {order} LIMIT %s OFFSET %s")
-    return sql, [*match_params, *where_params, *points_params, -1 if limit is None else limit, offset]
+    window = [-1 if limit is None else limit, offset]
+    if scanned or not match:  # a term only the text can decide: one ranked scan of the rows (rare queries)
+        where = ["q.is_published"] + ["q.search_text LIKE %s ESCAPE '\\'"] * len(scanned)
+        params = [f"%{_like(term)}%" for term in scanned]
+        source, order = f"{table} AS q", f"{points} DESC, q.number"
+        if match:
+            source = f"{FTS_TABLE} AS s JOIN {table} AS q ON q.id = s.rowid"
+            where.insert(0, f"{FTS_TABLE} MATCH " + " || ' AND ' || ".join(match))
+            order = f"{points} DESC, s.rank, q.number"
+        else:
+            match_params = []
+        sql = (f"SELECT q.id, count(*) OVER () FROM {source} WHERE {' AND '.join(where)} "
+               f"ORDER BY {order} LIMIT %s OFFSET %s")
+        return sql, [*match_params, *params, *points_params, *window]
+    # The index decides every term. Two ordered parts, one statement: the rows with title or slug points, then
+    # the others by rank. Every way to earn points needs the first term in a title or the slug, so one cheap
+    # test keeps the rest of the row from being scored, and bm25 is computed only for the rows a part orders
+    # (SQLite stops at the LIMIT: the second part runs only when the first is shorter than the window).
+    # The total is counted on the FTS5 index and the small is_published index, once per statement.
+    matched = f"{FTS_TABLE} MATCH " + " || ' AND ' || ".join(match)
+    source = (f"{FTS_TABLE} AS s JOIN {table} AS q INDEXED BY {COVERING_INDEX} ON q.id = s.rowid "
+              f"WHERE {matched} AND q.is_published")
+    titled = "instr(lower(q.question_en || char(10) || q.question_zh || char(10) || q.slug), %s) > 0"
+    total = f"SELECT count(*) FROM {FTS_TABLE} WHERE {matched} AND rowid NOT IN (SELECT id FROM {table} WHERE NOT is_published)"
+    sql = (
+        f"SELECT id, ({total}) FROM ("
+        f"SELECT * FROM (SELECT q.id FROM {source} AND {titled} AND {points} > 0 ORDER BY {points} DESC, s.rank, q.number) "
+        f"UNION ALL "
+        f"SELECT * FROM (SELECT q.id FROM {source} AND NOT ({titled} AND {points} > 0) ORDER BY s.rank, q.number)"
+        f") LIMIT %s OFFSET %s"
+    )
+    first = terms[0]
+    return sql, [
+        *match_params,
+        *match_params, first, *points_params, *points_params,
+        *match_params, first, *points_params,
+        *window,
+    ]
 
 
 def _ranked_postgresql(terms, offset, limit):
