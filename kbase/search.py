@@ -7,13 +7,13 @@ goes and the answer as plain text (`RowCache`), for one content version: the ver
 search on every worker. A search page then renders 20 snippets and joins strings.
 """
 
+import html
 import re
 import threading
 from collections import OrderedDict
 from typing import NamedTuple
 
 from django.template import loader
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -49,34 +49,46 @@ def snippet(markdown_text, terms, *, width=180):
 
 
 def plain_snippet(text, terms, *, width=180):
-    """HTML: about `width` characters of plain `text` around the first term, every term in <mark>.
+    """HTML: about `width` characters of plain `text` around the first term, every term in <mark>."""
+    return Highlighter(terms, width=width).snippet(text)
 
-    The text is escaped piece by piece and only our own <mark> tags are added, so content can
-    never inject markup here.
+
+class Highlighter:
+    """Snippets for one query's terms: the patterns are compiled once for the page's rows.
+
+    The text is escaped piece by piece (html.escape, what django.utils.html.escape calls without its lazy-string
+    wrapper) and only our own <mark> tags are added, so content can never inject markup here.
     """
-    ordered = [term for term in dict.fromkeys(terms) if term]
-    terms = sorted(ordered, key=len, reverse=True)
-    if not text:
-        return mark_safe("")
-    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE) if terms else None
-    # Centre on the whole phrase ("rolling update", "rolling-update") when the text has it.
-    phrase = re.compile(r"[\s-]".join(re.escape(term) for term in ordered), re.IGNORECASE) if len(ordered) > 1 else None
-    first = (phrase.search(text) if phrase else None) or (pattern.search(text) if pattern else None)
-    start = max(0, first.start() - width // 3) if first else 0
-    if start:
-        space = text.find(" ", start, first.start()) if first else -1
-        start = space + 1 if space != -1 else start
-    end = min(len(text), start + width)
-    window = text[start:end]
-    pieces = []
-    position = 0
-    for match in pattern.finditer(window) if pattern else ():
-        pieces.append(escape(window[position:match.start()]))
-        pieces.append(f"<mark>{escape(match.group())}</mark>")
-        position = match.end()
-    pieces.append(escape(window[position:]))
-    html = "".join(pieces)
-    return mark_safe(("…" if start else "") + html + ("…" if end < len(text) else ""))
+
+    def __init__(self, terms, *, width=180):
+        ordered = [term for term in dict.fromkeys(terms) if term]
+        longest_first = sorted(ordered, key=len, reverse=True)
+        self.width = width
+        self.pattern = re.compile("|".join(map(re.escape, longest_first)), re.IGNORECASE) if ordered else None
+        # Centre on the whole phrase ("rolling update", "rolling-update") when the text has it.
+        self.phrase = re.compile(r"[\s-]".join(map(re.escape, ordered)), re.IGNORECASE) if len(ordered) > 1 else None
+
+    def snippet(self, text):
+        if not text:
+            return mark_safe("")
+        pattern, phrase, width = self.pattern, self.phrase, self.width
+        first = (phrase.search(text) if phrase else None) or (pattern.search(text) if pattern else None)
+        start = max(0, first.start() - width // 3) if first else 0
+        if start:
+            space = text.find(" ", start, first.start()) if first else -1
+            start = space + 1 if space != -1 else start
+        end = min(len(text), start + width)
+        window = text[start:end]
+        pieces = ["…"] if start else []
+        position = 0
+        for match in pattern.finditer(window) if pattern else ():
+            pieces.append(html.escape(window[position:match.start()]))
+            pieces.append(f"<mark>{html.escape(match.group())}</mark>")
+            position = match.end()
+        pieces.append(html.escape(window[position:]))
+        if end < len(text):
+            pieces.append("…")
+        return mark_safe("".join(pieces))
 
 
 SNIPPET_SLOT = "\x00kubeprep-snippet\x00"  # no question text holds a NUL
@@ -151,11 +163,12 @@ ROWS = RowCache()
 def result_rows(version, ids, terms, load):
     """The rows of questions `ids` (in that order, those that exist), each with its snippet for `terms`."""
     rows = ROWS.get(version, ids, load)
+    highlighter = Highlighter(terms)
     results = []
     for row in (rows.get(pk) for pk in ids):
         if row is not None:
-            html = plain_snippet(row.text, terms)
-            results.append(ResultRow(row.slug, mark_safe(row.head + html + row.tail if html else row.bare)))
+            snippet = highlighter.snippet(row.text)
+            results.append(ResultRow(row.slug, mark_safe(row.head + snippet + row.tail if snippet else row.bare)))
     return results
 
 
