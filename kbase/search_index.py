@@ -60,18 +60,57 @@ def search_terms(query):
 
 
 def ranked(query, *, offset=0, limit=None):
-    """Published questions holding every term of `query`, best first: the ids in [offset, offset + limit), and the total.
-
-    One query: the total is a window count over the matching rows, which the ORDER BY enumerates anyway.
-    """
+    """Published questions holding every term of `query`, best first: the ids in [offset, offset + limit), and the total."""
     terms = search_terms(query)
     if not terms:
         return Ranked([], 0)
+    if connection.vendor == "sqlite":
+        match, match_params, scanned = _sqlite_match(terms)
+        if match and not scanned:
+            return _ranked_by_fts5(terms, match, match_params, offset, limit)
     sql, params = ranked_sql(terms, offset=offset, limit=limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return Ranked([row[0] for row in rows], rows[0][1] if rows else 0)
+
+
+def _ranked_by_fts5(terms, match, match_params, offset, limit):
+    """SQLite, every term decided by the index: one pass over the matches, then bm25 only if the page needs it.
+
+    The pass gives every match's id, number, title points and, for rows with the first term in a title or the
+    slug (every way to earn points needs that, so one cheap test spares the other rows the rest), bm25: all
+    from the covering index and the FTS5 index. Its length is the total, and the rows with points, sorted here
+    (points, then bm25, then number), come first. Only a page that reaches past them asks FTS5 again for the
+    others by bm25 (computed for those rows only). A 2-character term is an OR of the index's trigrams that
+    start with it, whose bm25 costs a lot over many rows: there the others keep the content plan's order.
+    """
+    table = "kbase_question"
+    matched = f"{FTS_TABLE} MATCH " + " || ' AND ' || ".join(match)
+    source = (f"{FTS_TABLE} AS s JOIN {table} AS q INDEXED BY {COVERING_INDEX} ON q.id = s.rowid "
+              f"WHERE {matched} AND q.is_published")
+    points, points_params = _points(terms, "instr")
+    titled = "instr(lower(q.question_en || char(10) || q.question_zh || char(10) || q.slug), %s) > 0"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT q.id, q.number, CASE WHEN {titled} THEN {points} ELSE 0 END, CASE WHEN {titled} THEN s.rank END "
+            f"FROM {source}",
+            [terms[0], *points_params, terms[0], *match_params],
+        )
+        rows = cursor.fetchall()
+        scored = sorted((-points, rank, number, pk) for pk, number, points, rank in rows if points)
+        ids = [pk for *_key, pk in scored]
+        end = len(rows) if limit is None else offset + limit
+        page = ids[offset:end]
+        if end > len(ids) and len(rows) > len(ids):
+            order = "q.number" if any(len(term) == 2 for term in terms) else "s.rank, q.number"
+            skip = max(0, offset - len(ids))
+            cursor.execute(
+                f"SELECT q.id FROM {source} AND NOT ({titled} AND {points} > 0) ORDER BY {order} LIMIT %s OFFSET %s",
+                [*match_params, terms[0], *points_params, end - max(offset, len(ids)), skip],
+            )
+            page += [row[0] for row in cursor.fetchall()]
+    return Ranked(page, len(rows) if page else 0)
 
 
 def _like(value):
@@ -113,57 +152,36 @@ def ranked_sql(terms, *, offset, limit):
     return _ranked_postgresql(terms, offset, limit)
 
 
-def _ranked_sqlite(terms, offset, limit):
-    table = "kbase_question"
-    match, match_params, scanned = [], [], []
+def _sqlite_match(terms):
+    """FTS5 MATCH pieces for the terms the index decides, their parameters, and the terms it cannot decide."""
+    match, params, scanned = [], [], []
     for term in dict.fromkeys(terms):
         if len(term) >= 3 and _folds_alike(term):
             match.append("%s")
-            match_params.append(_phrase(term))
+            params.append(_phrase(term))
         elif len(term) == 2 and _folds_alike(term):
             match.append(PAIR_SEARCH)
-            match_params += [term, term + LAST_CHARACTER]
+            params += [term, term + LAST_CHARACTER]
         else:
             scanned.append(term)
+    return match, params, scanned
+
+
+def _ranked_sqlite(terms, offset, limit):
+    """One ranked statement, for queries with a term only the text decides (rare: see _ranked_by_fts5)."""
+    table = "kbase_question"
+    match, match_params, scanned = _sqlite_match(terms)
     points, points_params = _points(terms, "instr")
-    window = [-1 if limit is None else limit, offset]
-    if scanned or not match:  # a term only the text can decide: one ranked scan of the rows (rare queries)
-        where = ["q.is_published"] + ["q.search_text LIKE %s ESCAPE '\\'"] * len(scanned)
-        params = [f"%{_like(term)}%" for term in scanned]
-        source, order = f"{table} AS q", f"{points} DESC, q.number"
-        if match:
-            source = f"{FTS_TABLE} AS s JOIN {table} AS q ON q.id = s.rowid"
-            where.insert(0, f"{FTS_TABLE} MATCH " + " || ' AND ' || ".join(match))
-            order = f"{points} DESC, s.rank, q.number"
-        else:
-            match_params = []
-        sql = (f"SELECT q.id, count(*) OVER () FROM {source} WHERE {' AND '.join(where)} "
-               f"ORDER BY {order} LIMIT %s OFFSET %s")
-        return sql, [*match_params, *params, *points_params, *window]
-    # The index decides every term. Two ordered parts, one statement: the rows with title or slug points, then
-    # the others by rank. Every way to earn points needs the first term in a title or the slug, so one cheap
-    # test keeps the rest of the row from being scored, and bm25 is computed only for the rows a part orders
-    # (SQLite stops at the LIMIT: the second part runs only when the first is shorter than the window).
-    # The total is counted on the FTS5 index and the small is_published index, once per statement.
-    matched = f"{FTS_TABLE} MATCH " + " || ' AND ' || ".join(match)
-    source = (f"{FTS_TABLE} AS s JOIN {table} AS q INDEXED BY {COVERING_INDEX} ON q.id = s.rowid "
-              f"WHERE {matched} AND q.is_published")
-    titled = "instr(lower(q.question_en || char(10) || q.question_zh || char(10) || q.slug), %s) > 0"
-    total = f"SELECT count(*) FROM {FTS_TABLE} WHERE {matched} AND rowid NOT IN (SELECT id FROM {table} WHERE NOT is_published)"
-    sql = (
-        f"SELECT id, ({total}) FROM ("
-        f"SELECT * FROM (SELECT q.id FROM {source} AND {titled} AND {points} > 0 ORDER BY {points} DESC, s.rank, q.number) "
-        f"UNION ALL "
-        f"SELECT * FROM (SELECT q.id FROM {source} AND NOT ({titled} AND {points} > 0) ORDER BY s.rank, q.number)"
-        f") LIMIT %s OFFSET %s"
-    )
-    first = terms[0]
-    return sql, [
-        *match_params,
-        *match_params, first, *points_params, *points_params,
-        *match_params, first, *points_params,
-        *window,
-    ]
+    where = ["q.is_published"] + ["q.search_text LIKE %s ESCAPE '\\'"] * len(scanned)
+    params = [f"%{_like(term)}%" for term in scanned]
+    source, order = f"{table} AS q", f"{points} DESC, q.number"
+    if match:
+        source = f"{FTS_TABLE} AS s JOIN {table} AS q ON q.id = s.rowid"
+        where.insert(0, f"{FTS_TABLE} MATCH " + " || ' AND ' || ".join(match))
+        order = f"{points} DESC, s.rank, q.number"
+    sql = (f"SELECT q.id, count(*) OVER () FROM {source} WHERE {' AND '.join(where)} "
+           f"ORDER BY {order} LIMIT %s OFFSET %s")
+    return sql, [*match_params, *params, *points_params, -1 if limit is None else limit, offset]
 
 
 def _ranked_postgresql(terms, offset, limit):
