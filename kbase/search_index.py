@@ -64,38 +64,75 @@ def ranked(query, *, offset=0, limit=None):
     terms = search_terms(query)
     if not terms:
         return Ranked([], 0)
-    if connection.vendor == "sqlite":
-        match, match_params, scanned = _sqlite_match(terms)
-        if match and not scanned:
-            return _ranked_by_fts5(terms, match, match_params, offset, limit)
-    sql, params = ranked_sql(terms, offset=offset, limit=limit)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return Ranked([row[0] for row in rows], rows[0][1] if rows else 0)
+    two_pass = matches_source(terms)
+    if two_pass is None:
+        sql, params = ranked_sql(terms, offset=offset, limit=limit)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return Ranked([row[0] for row in rows], rows[0][1] if rows else 0)
+    return _ranked_in_two_passes(terms, *two_pass, offset, limit)
 
 
-def _ranked_by_fts5(terms, match, match_params, offset, limit):
-    """SQLite, every term decided by the index: one pass over the matches, then bm25 only if the page needs it.
+def matches_source(terms):
+    """(FROM/WHERE of the matches, its parameters, body rank SQL, rank of the rest SQL) or None (SQLite: a term the
+    index cannot decide).
 
-    The pass gives every match's id, number, title points and, for rows with the first term in a title or the
-    slug (every way to earn points needs that, so one cheap test spares the other rows the rest), bm25: all
-    from the covering index and the FTS5 index. Its length is the total, and the rows with points, sorted here
-    (points, then bm25, then number), come first. Only a page that reaches past them asks FTS5 again for the
-    others by bm25 (computed for those rows only). A 2-character term is an OR of the index's trigrams that
-    start with it, whose bm25 costs a lot over many rows: there the others keep the content plan's order.
+    The body rank orders ascending: SQLite's bm25 (`rank`, lower is better) or PostgreSQL's negated phrase count.
     """
     table = "kbase_question"
-    matched = f"{FTS_TABLE} MATCH " + " || ' AND ' || ".join(match)
-    source = (f"{FTS_TABLE} AS s JOIN {table} AS q INDEXED BY {COVERING_INDEX} ON q.id = s.rowid "
-              f"WHERE {matched} AND q.is_published")
-    points, points_params = _points(terms, "instr")
-    titled = "instr(lower(q.question_en || char(10) || q.question_zh || char(10) || q.slug), %s) > 0"
+    if connection.vendor == "sqlite":
+        match, params, scanned = _sqlite_match(terms)
+        if scanned or not match:
+            return None
+        matched = f"{FTS_TABLE} MATCH " + " || ' AND ' || ".join(match)
+        source = (f"{FTS_TABLE} AS s JOIN {table} AS q INDEXED BY {COVERING_INDEX} ON q.id = s.rowid "
+                  f"WHERE {matched} AND q.is_published")
+        rest = "q.number" if any(len(term) == 2 for term in terms) else "s.rank, q.number"
+        return source, params, ("s.rank", []), rest
+    where, params = ["q.is_published"], []
+    for term in dict.fromkeys(terms):
+        where.append("q.search_text LIKE %s")  # the gin_trgm_ops index answers it for 3+ characters
+        params.append(f"%{_like(term)}%")
+        if len(term) == 2:
+            where.append("kbase_bigrams(q.search_text) @> ARRAY[%s]::text[]")
+            params.append(term)
+    frequency, frequency_params = _frequency(terms)
+    return f"{table} AS q WHERE {' AND '.join(where)}", params, (f"-{frequency}", frequency_params), None
+
+
+def _frequency(terms):
+    """PostgreSQL: how often the phrase (spaced or hyphenated) occurs in the text, capped so a long answer cannot
+    outweigh a title."""
+    phrase, phrase_slug = " ".join(terms), "-".join(terms)
+    occurrences, params = [], []
+    for text in [phrase] + ([phrase_slug] if len(terms) > 1 else []):
+        occurrences.append("(octet_length(q.search_text) - octet_length(replace(q.search_text, %s, ''))) / %s::integer")
+        params += [text, len(text.encode())]
+    return f"LEAST({' + '.join(occurrences)}, {FREQUENCY_CAP})", params
+
+
+def _ranked_in_two_passes(terms, source, source_params, body_rank, rest, offset, limit):
+    """One pass over the matches, then the body rank of the others only if the page needs them.
+
+    The pass gives every match's id, number, title points and, for rows with the first term in a title or the
+    slug (every way to earn points needs that, so one cheap test spares the other rows the rest), the body
+    rank: on SQLite all from the covering index and the FTS5 index. Its length is the total, and the rows with
+    points, sorted here (points, then body rank, then number), come first. Only a page that reaches past them
+    asks for the others by body rank (computed for those rows only). On SQLite a 2-character term is an OR of
+    the index's trigrams that start with it, whose bm25 costs a lot over many rows: there the others keep the
+    content plan's order.
+    """
+    sqlite = connection.vendor == "sqlite"
+    points, points_params = _points(terms, "instr" if sqlite else "strpos")
+    titled = ("instr(lower(q.question_en || char(10) || q.question_zh || char(10) || q.slug), %s) > 0" if sqlite
+              else "strpos(lower(q.question_en || chr(10) || q.question_zh || chr(10) || q.slug), %s) > 0")
+    rank, rank_params = body_rank
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT q.id, q.number, CASE WHEN {titled} THEN {points} ELSE 0 END, CASE WHEN {titled} THEN s.rank END "
+            f"SELECT q.id, q.number, CASE WHEN {titled} THEN {points} ELSE 0 END, CASE WHEN {titled} THEN {rank} END "
             f"FROM {source}",
-            [terms[0], *points_params, terms[0], *match_params],
+            [terms[0], *points_params, terms[0], *rank_params, *source_params],
         )
         rows = cursor.fetchall()
         scored = sorted((-points, rank, number, pk) for pk, number, points, rank in rows if points)
@@ -103,11 +140,11 @@ def _ranked_by_fts5(terms, match, match_params, offset, limit):
         end = len(rows) if limit is None else offset + limit
         page = ids[offset:end]
         if end > len(ids) and len(rows) > len(ids):
-            order = "q.number" if any(len(term) == 2 for term in terms) else "s.rank, q.number"
-            skip = max(0, offset - len(ids))
+            order, order_params = (rest, []) if rest else (f"{rank}, q.number", rank_params)
             cursor.execute(
                 f"SELECT q.id FROM {source} AND NOT ({titled} AND {points} > 0) ORDER BY {order} LIMIT %s OFFSET %s",
-                [*match_params, terms[0], *points_params, end - max(offset, len(ids)), skip],
+                [*source_params, terms[0], *points_params, *order_params, end - max(offset, len(ids)),
+                 max(0, offset - len(ids))],
             )
             page += [row[0] for row in cursor.fetchall()]
     return Ranked(page, len(rows) if page else 0)
@@ -146,10 +183,25 @@ def _points(terms, find):
 
 
 def ranked_sql(terms, *, offset, limit):
-    """The SQL and parameters of `ranked` for lower-cased `terms` (see the module docstring)."""
-    if connection.vendor == "sqlite":
-        return _ranked_sqlite(terms, offset, limit)
-    return _ranked_postgresql(terms, offset, limit)
+    """SQLite, a term the index cannot decide (1 character, or cased non-ASCII): one ranked statement.
+
+    Rare queries; the LIKE reads the text of every row the other terms leave.
+    """
+    table = "kbase_question"
+    match, match_params, scanned = _sqlite_match(terms)
+    points, points_params = _points(terms, "instr")
+    where = ["q.is_published"] + ["q.search_text LIKE %s ESCAPE '\\'"] * len(scanned)
+    params = [f"%{_like(term)}%" for term in scanned]
+    source, order = f"{table} AS q", f"{points} DESC, q.number"
+    if match:
+        source = f"{FTS_TABLE} AS s JOIN {table} AS q ON q.id = s.rowid"
+        where.insert(0, f"{FTS_TABLE} MATCH " + " || ' AND ' || ".join(match))
+        order = f"{points} DESC, s.rank, q.number"
+    else:
+        match_params = []
+    sql = (f"SELECT q.id, count(*) OVER () FROM {source} WHERE {' AND '.join(where)} "
+           f"ORDER BY {order} LIMIT %s OFFSET %s")
+    return sql, [*match_params, *params, *points_params, -1 if limit is None else limit, offset]
 
 
 def _sqlite_match(terms):
@@ -165,44 +217,6 @@ def _sqlite_match(terms):
         else:
             scanned.append(term)
     return match, params, scanned
-
-
-def _ranked_sqlite(terms, offset, limit):
-    """One ranked statement, for queries with a term only the text decides (rare: see _ranked_by_fts5)."""
-    table = "kbase_question"
-    match, match_params, scanned = _sqlite_match(terms)
-    points, points_params = _points(terms, "instr")
-    where = ["q.is_published"] + ["q.search_text LIKE %s ESCAPE '\\'"] * len(scanned)
-    params = [f"%{_like(term)}%" for term in scanned]
-    source, order = f"{table} AS q", f"{points} DESC, q.number"
-    if match:
-        source = f"{FTS_TABLE} AS s JOIN {table} AS q ON q.id = s.rowid"
-        where.insert(0, f"{FTS_TABLE} MATCH " + " || ' AND ' || ".join(match))
-        order = f"{points} DESC, s.rank, q.number"
-    sql = (f"SELECT q.id, count(*) OVER () FROM {source} WHERE {' AND '.join(where)} "
-           f"ORDER BY {order} LIMIT %s OFFSET %s")
-    return sql, [*match_params, *params, *points_params, -1 if limit is None else limit, offset]
-
-
-def _ranked_postgresql(terms, offset, limit):
-    table = "kbase_question"
-    where, where_params = ["q.is_published"], []
-    for term in dict.fromkeys(terms):
-        where.append("q.search_text LIKE %s")  # the gin_trgm_ops index answers it for 3+ characters
-        where_params.append(f"%{_like(term)}%")
-        if len(term) == 2:
-            where.append("kbase_bigrams(q.search_text) @> ARRAY[%s]::text[]")
-            where_params.append(term)
-    points, points_params = _points(terms, "strpos")
-    phrase, phrase_slug = " ".join(terms), "-".join(terms)
-    occurrences, frequency_params = [], []
-    for text in [phrase] + ([phrase_slug] if len(terms) > 1 else []):
-        occurrences.append("(octet_length(q.search_text) - octet_length(replace(q.search_text, %s, ''))) / %s::integer")
-        frequency_params += [text, len(text.encode())]
-    frequency = f"LEAST({' + '.join(occurrences)}, {FREQUENCY_CAP})"
-    sql = (f"SELECT q.id, count(*) OVER () FROM {table} AS q WHERE {' AND '.join(where)} "
-           f"ORDER BY {points} DESC, {frequency} DESC, q.number LIMIT %s OFFSET %s")
-    return sql, [*where_params, *points_params, *frequency_params, limit, offset]
 
 
 def _phrase(term):
