@@ -56,6 +56,9 @@ def test_the_database_keeps_the_index_after_every_migration():
         else:
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'kbase_question'")
             assert {"kbase_question_search_trgm", "kbase_question_search_bigrams"} <= {row[0] for row in cursor.fetchall()}
+            cursor.execute("SELECT attstorage FROM pg_attribute WHERE attrelid = 'kbase_question'::regclass "
+                           "AND attname = 'search_text'")
+            assert cursor.fetchone()[0] == "e"  # uncompressed: the LIKE recheck reads it (migration 0009)
 
 
 @pytest.mark.parametrize(("query", "pg_index"), [
@@ -213,3 +216,4 @@ def substrings(draw, texts):
 def test_the_index_finds_exactly_what_the_like_scan_finds(real_questions, data):
     query = data.draw(substrings(real_questions))
     assert set(found(query)) == scanned(query), query
+
