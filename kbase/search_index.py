@@ -163,6 +163,9 @@ def _points(terms, find):
     """
     phrase, phrase_slug = " ".join(terms), "-".join(terms)
     titles = ("lower(q.question_en)", "lower(q.question_zh)")
+    # Either title holds a text (which has no line break) exactly when the two joined by one hold it.
+    newline = "char(10)" if find == "instr" else "chr(10)"
+    both = f"lower(q.question_en || {newline} || q.question_zh)"
     sql, params = [], []
 
     def case(condition, points, values):
@@ -175,9 +178,8 @@ def _points(terms, find):
     case(" OR ".join(f"{title} IN (%s, %s)" for title in titles), 2000, [phrase, phrase + "?", phrase, phrase + "？"])
     case("q.slug = %s", 1000, [phrase_slug])
     texts = [phrase] + ([phrase_slug] if len(terms) > 1 else [])
-    case(" OR ".join(found(title) for text in texts for title in titles), 200, [text for text in texts for _ in titles])
-    case(" AND ".join(f"({found(titles[0])} OR {found(titles[1])})" for _ in terms), 100,
-         [term for term in terms for _ in titles])
+    case(" OR ".join(found(both) for _ in texts), 200, texts)
+    case(" AND ".join(found(both) for _ in terms), 100, terms)
     case(found("lower(q.slug)"), 50, [phrase_slug])
     return "(" + " + ".join(sql) + ")", params
 

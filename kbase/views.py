@@ -142,7 +142,7 @@ def search(request):
     if found is not None and not found.ids and number > 1:  # past the last page: the first
         number, found = 1, ranked(query, limit=SEARCH_PAGE_SIZE)
     results, page = [], None
-    if found:
+    if found is not None:
         results = result_rows(request_content_version(request), found.ids, search_terms(query), _result_questions)
         page = SearchPage(number, found.total, SEARCH_PAGE_SIZE)
     template = "kbase/search.html#results" if request.htmx else "kbase/search.html"
