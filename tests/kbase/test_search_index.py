@@ -217,3 +217,14 @@ def test_the_index_finds_exactly_what_the_like_scan_finds(real_questions, data):
     query = data.draw(substrings(real_questions))
     assert set(found(query)) == scanned(query), query
 
+
+
+@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), size=st.integers(1, 7))
+def test_pages_of_any_size_put_together_are_the_whole_ranking(real_questions, data, size):
+    query = data.draw(substrings(real_questions))
+    whole = ranked(query)
+    assert whole.total == len(whole.ids) == len(set(whole.ids))
+    pages = [ranked(query, offset=offset, limit=size) for offset in range(0, whole.total + size, size)]
+    assert [pk for page in pages for pk in page.ids] == whole.ids, query
+    assert all(page.total == whole.total for page in pages if page.ids)
