@@ -1,7 +1,7 @@
 """The search index: which questions hold every term of a query (a substring of search_text), best first.
 
 The result set is the LIKE scan's (`search_text LIKE '%term%'` for every term): tests/kbase/test_search_index.py
-compares them over random substrings of the content. `ranked` answers a page of ids and the total in one query;
+compares them over random substrings of the content. `ranked` answers a page of ids and the total;
 `narrow` adds the index's condition to a queryset that keeps its own LIKE conditions (tag listings).
 
 The database keeps the index right on every write, raw SQL included (migration 0006_search_index):
@@ -16,7 +16,7 @@ The database keeps the index right on every write, raw SQL included (migration 0
 A 1-character term, or a 2-character one whose characters case-fold differently in FTS5 and in Python,
 narrows nothing: the other terms, or the LIKE scan alone, answer it.
 
-Ranking (`ranked`) in two parts, so that no row's long text is read or scored:
+Ranking (`ranked`, in two passes: `_ranked_in_two_passes`), so that no row's long text is read or scored:
 1. Points from the narrow columns (slug and both titles, read on SQLite from the covering index
    kbase_question_rank, migration 0008, not from the 25 KB table row): a title is the query (either language, its
    question mark optional) 2000, the slug is the query 1000 (searching "CrashLoopBackOff" finds its own
@@ -26,7 +26,9 @@ Ranking (`ranked`) in two parts, so that no row's long text is read or scored:
    whole ranking was before: the text is read there anyway to recheck the lossy trigram index.
 Ties keep the content plan's order (number). On SQLite a term of 2+ characters that FTS5 folds as Python does
 (ASCII or uncased characters) is decided by the index alone: the trigram phrase of a lower-cased term matches
-exactly where the lower-cased search_text holds it. Other terms keep their LIKE.
+exactly where the lower-cased search_text holds it. Other terms keep their LIKE (one ranked statement,
+`ranked_sql`: rare queries). The "search_text is lower-cased" premise holds for every write through
+Question.render; a raw write of upper-case non-ASCII text could make FTS5 (which folds it) find more than LIKE.
 """
 
 from typing import NamedTuple
