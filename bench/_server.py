@@ -46,23 +46,27 @@ def running_gunicorn(env, *, workers=2):
         proc.wait(timeout=10)
 
 
+def server_env(tmp):
+    """Production settings on a throwaway SQLite database and cache directory under `tmp`."""
+    return {
+        "DJANGO_DEBUG": "0",
+        "KUBEPREP_TESTING": "0",
+        "DJANGO_SECRET_KEY": "bench-" + "k" * 60,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "KUBEPREP_SQLITE_PATH": f"{tmp}/bench.sqlite3",
+        "KUBEPREP_SHARED_CACHE_DIR": f"{tmp}/shared-cache",
+        # Every request comes from one address: the per-client budget for uncached simulator runs
+        # (30 a minute in production) would answer 429 to the rows that measure an uncached run.
+        "KUBEPREP_SIM_RUNS_PER_MINUTE": "0",
+    }
+
+
 @contextlib.contextmanager
 def gunicorn(*, workers=2, setup=None):
     """Yield the base URL of a gunicorn serving KubePrep with content loaded; setup(env) may add data."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "DJANGO_DEBUG": "0",
-            "KUBEPREP_TESTING": "0",
-            "DJANGO_SECRET_KEY": "bench-" + "k" * 60,
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "KUBEPREP_SQLITE_PATH": f"{tmp}/bench.sqlite3",
-            "KUBEPREP_SHARED_CACHE_DIR": f"{tmp}/shared-cache",
-            # Every request comes from one address: the per-client budget for uncached simulator runs
-            # (30 a minute in production) would answer 429 to the rows that measure an uncached run.
-            "KUBEPREP_SIM_RUNS_PER_MINUTE": "0",
-        }
+        env = {**os.environ, **server_env(tmp)}
         manage = [sys.executable, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
         subprocess.run([*manage, "load_content", "-v0"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)

@@ -1,7 +1,6 @@
 import reversion
 from django.db import connection, models
-from django.db.models import Case, F, Func, IntegerField, Q, Value, When
-from django.db.models.functions import Least, Replace
+from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import get_language
@@ -92,16 +91,6 @@ class Topic(models.Model):
         return page_url("kbase:topic", self.slug)
 
 
-class ByteLength(Func):
-    """The length of a text in bytes: SQLite's length() counts characters, walking the whole text."""
-
-    function = "OCTET_LENGTH"
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template="LENGTH(CAST(%(expressions)s AS BLOB))", **extra_context)
-
-
 class QuestionQuerySet(ContentQuerySet):
     def published(self):
         return self.filter(is_published=True).select_related("topic")
@@ -121,52 +110,6 @@ class QuestionQuerySet(ContentQuerySet):
 
     def for_topic(self, topic):
         return self.filter(topic=topic)
-
-    def search(self, query):
-        """Questions whose text (either language) contains every whitespace-separated term, best first.
-
-        The index (kbase.search_index) narrows the rows first; the LIKE conditions below still decide.
-        The score, highest first: a title is the query (either language, its question mark optional), the
-        slug is the query (searching "CrashLoopBackOff" finds its own question), the title holds the whole
-        phrase, the title holds every term, the slug holds the phrase, then how often the phrase (spaced or
-        hyphenated) occurs in the text, capped so that a long answer cannot outweigh a title. Ties keep the
-        content plan's order.
-        """
-        terms = [term.lower() for term in query.split() if term.strip()]
-        if not terms or any("\x00" in term for term in terms):  # no text holds a NUL (and PostgreSQL refuses one)
-            return self.none()
-        phrase = " ".join(terms)
-        phrase_slug = "-".join(terms)
-        condition = Q()
-        all_in_title = Q()
-        for term in terms:
-            condition &= Q(search_text__contains=term)
-            all_in_title &= Q(question_en__icontains=term) | Q(question_zh__icontains=term)
-        phrase_in_title = Q(question_en__icontains=phrase) | Q(question_zh__icontains=phrase)
-        if len(terms) > 1:
-            phrase_in_title |= Q(question_en__icontains=phrase_slug) | Q(question_zh__icontains=phrase_slug)
-
-        def points(condition, value):
-            return Case(When(condition, then=Value(value)), default=Value(0), output_field=IntegerField())
-
-        def occurrences(text):
-            # (len(search_text) - len(search_text without text)) / len(text), in bytes: one query, portable SQL.
-            removed = ByteLength(F("search_text")) - ByteLength(Replace(F("search_text"), Value(text), Value("")))
-            return removed / Value(len(text.encode()))
-
-        title_is_query = Q()
-        for title, mark in (("question_en", "?"), ("question_zh", "？")):
-            title_is_query |= Q(**{f"{title}__iexact": phrase}) | Q(**{f"{title}__iexact": phrase + mark})
-        frequency = occurrences(phrase) + (occurrences(phrase_slug) if len(terms) > 1 else Value(0))
-        score = (
-            points(title_is_query, 2000)
-            + points(Q(slug=phrase_slug), 1000)
-            + points(phrase_in_title, 200)
-            + points(all_in_title, 100)
-            + points(Q(slug__contains=phrase_slug), 50)
-            + Least(frequency, Value(20), output_field=IntegerField())
-        )
-        return narrow(self, terms).filter(condition).annotate(score=score).order_by("-score", "number")
 
 
 class Question(models.Model):

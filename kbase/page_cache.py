@@ -46,9 +46,16 @@ def _audience(request, per_user, args, kwargs):
     return "user:" + per_user(request, *args, **kwargs)
 
 
+def request_content_version(request):
+    """The content version, read once per request (the page cache's key and the view may both need it)."""
+    if not hasattr(request, "_kbase_content_version"):
+        request._kbase_content_version = content_version()
+    return request._kbase_content_version
+
+
 def _key(request, versioned, audience):
     raw = "|".join([
-        str(content_version()) if versioned else "-", get_language() or "", request.get_full_path(),
+        str(request_content_version(request)) if versioned else "-", get_language() or "", request.get_full_path(),
         "htmx" if request.htmx else "", audience,
     ])
     return "kbase-page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()

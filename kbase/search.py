@@ -1,9 +1,21 @@
-"""Search result snippets: a window of the answer around the first matched term, terms highlighted."""
+"""Search result rows: each question's row HTML, cached per content version, and a snippet of its answer.
 
+A row is the same for every query but for its snippet (a window of the answer around the first matched term,
+terms highlighted). So each worker keeps, per (language, question), the row's HTML split where the snippet
+goes and the answer as plain text (`RowCache`), for one content version: the version is read on every request
+(kbase.page_cache.request_content_version), so an edit, a revision restore or a re-import shows in the next
+search on every worker. A search page then renders 20 snippets and joins strings.
+"""
+
+import html
 import re
+import threading
+from collections import OrderedDict
+from typing import NamedTuple
 
-from django.utils.html import escape
+from django.template import loader
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 _MARKUP_CHARACTERS = "`*_#>|[]"
 _FENCE_LANGUAGE = re.compile(r"```(?:```)*[a-z]+")  # a literal prefix: the engine jumps between fences
@@ -32,32 +44,153 @@ def plain_text(markdown_text):
 
 
 def snippet(markdown_text, terms, *, width=180):
-    """HTML: about `width` characters of the text around the first term, every term in <mark>.
+    """HTML: about `width` characters of the Markdown text around the first term, every term in <mark>."""
+    return plain_snippet(plain_text(markdown_text), terms, width=width)
 
-    The text is escaped piece by piece and only our own <mark> tags are added, so content can
-    never inject markup here.
+
+def plain_snippet(text, terms, *, width=180):
+    """HTML: about `width` characters of plain `text` around the first term, every term in <mark>."""
+    return Highlighter(terms, width=width).snippet(text)
+
+
+class Highlighter:
+    """Snippets for one query's terms: the patterns are compiled once for the page's rows.
+
+    The text is escaped piece by piece (html.escape, what django.utils.html.escape calls without its lazy-string
+    wrapper) and only our own <mark> tags are added, so content can never inject markup here.
     """
-    text = plain_text(markdown_text)
-    ordered = [term for term in dict.fromkeys(terms) if term]
-    terms = sorted(ordered, key=len, reverse=True)
-    if not text:
-        return mark_safe("")
-    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE) if terms else None
-    # Centre on the whole phrase ("rolling update", "rolling-update") when the text has it.
-    phrase = re.compile(r"[\s-]".join(re.escape(term) for term in ordered), re.IGNORECASE) if len(ordered) > 1 else None
-    first = (phrase.search(text) if phrase else None) or (pattern.search(text) if pattern else None)
-    start = max(0, first.start() - width // 3) if first else 0
-    if start:
-        space = text.find(" ", start, first.start()) if first else -1
-        start = space + 1 if space != -1 else start
-    end = min(len(text), start + width)
-    window = text[start:end]
-    pieces = []
-    position = 0
-    for match in pattern.finditer(window) if pattern else ():
-        pieces.append(escape(window[position:match.start()]))
-        pieces.append(f"<mark>{escape(match.group())}</mark>")
-        position = match.end()
-    pieces.append(escape(window[position:]))
-    html = "".join(pieces)
-    return mark_safe(("…" if start else "") + html + ("…" if end < len(text) else ""))
+
+    def __init__(self, terms, *, width=180):
+        ordered = [term for term in dict.fromkeys(terms) if term]
+        longest_first = sorted(ordered, key=len, reverse=True)
+        self.width = width
+        self.pattern = re.compile("|".join(map(re.escape, longest_first)), re.IGNORECASE) if ordered else None
+        # Centre on the whole phrase ("rolling update", "rolling-update") when the text has it.
+        self.phrase = re.compile(r"[\s-]".join(map(re.escape, ordered)), re.IGNORECASE) if len(ordered) > 1 else None
+
+    def snippet(self, text):
+        if not text:
+            return mark_safe("")
+        pattern, phrase, width = self.pattern, self.phrase, self.width
+        first = (phrase.search(text) if phrase else None) or (pattern.search(text) if pattern else None)
+        start = max(0, first.start() - width // 3) if first else 0
+        if start:
+            space = text.find(" ", start, first.start()) if first else -1
+            start = space + 1 if space != -1 else start
+        end = min(len(text), start + width)
+        window = text[start:end]
+        pieces = ["…"] if start else []
+        position = 0
+        for match in pattern.finditer(window) if pattern else ():
+            pieces.append(html.escape(window[position:match.start()]))
+            pieces.append(f"<mark>{html.escape(match.group())}</mark>")
+            position = match.end()
+        pieces.append(html.escape(window[position:]))
+        if end < len(text):
+            pieces.append("…")
+        return mark_safe("".join(pieces))
+
+
+SNIPPET_SLOT = "\x00kubeprep-snippet\x00"  # no question text holds a NUL
+
+
+class _Row(NamedTuple):
+    slug: str
+    head: str  # the row's HTML up to the snippet
+    tail: str  # and after it
+    bare: str  # the row without a snippet (an answer with no plain text)
+    text: str  # the answer in the active language as plain text, what snippets are cut from
+
+
+class ResultRow(NamedTuple):
+    slug: str
+    html: str
+
+
+class RowCache:
+    """Per-worker rows of one content version, at most `max_entries` (least recently used go first).
+
+    At 10x today's content every row in both languages is about 15 MB; the bound keeps a worker under that.
+    """
+
+    def __init__(self, max_entries=4000):
+        self.max_entries = max_entries
+        self.version = None
+        self.rows = OrderedDict()
+        self.lock = threading.Lock()  # runserver and gthread serve requests on threads
+
+    def clear(self):
+        with self.lock:
+            self.version, self.rows = None, OrderedDict()
+
+    def get(self, version, ids, load):
+        """{id: _Row} for `ids` in the active language; `load(missing ids)` gives the questions not cached."""
+        language = get_language()
+        with self.lock:
+            if version != self.version:
+                self.version, self.rows = version, OrderedDict()
+            found = {}
+            for pk in ids:
+                row = self.rows.get((language, pk))
+                if row is not None:
+                    self.rows.move_to_end((language, pk))
+                    found[pk] = row
+        missing = [pk for pk in ids if pk not in found]
+        if missing:
+            fresh = {question.pk: _render_row(question) for question in load(missing)}
+            found.update(fresh)
+            with self.lock:
+                if version == self.version:
+                    self.rows.update(((language, pk), row) for pk, row in fresh.items())
+                    while len(self.rows) > self.max_entries:
+                        self.rows.popitem(last=False)
+        return found
+
+
+def _render_row(question):
+    def render(snippet):
+        question.snippet = snippet
+        return loader.render_to_string("kbase/_question_row.html", {"question": question, "show_topic": True})
+
+    head, _slot, tail = render(mark_safe(SNIPPET_SLOT)).partition(SNIPPET_SLOT)
+    answer = question.answer_zh if get_language().lower().startswith("zh") else question.answer_en
+    return _Row(question.slug, head, tail, render(""), plain_text(answer))
+
+
+ROWS = RowCache()
+
+
+def result_rows(version, ids, terms, load):
+    """The rows of questions `ids` (in that order, those that exist), each with its snippet for `terms`."""
+    rows = ROWS.get(version, ids, load)
+    highlighter = Highlighter(terms)
+    results = []
+    for row in (rows.get(pk) for pk in ids):
+        if row is not None:
+            snippet = highlighter.snippet(row.text)
+            results.append(ResultRow(row.slug, mark_safe(row.head + snippet + row.tail if snippet else row.bare)))
+    return results
+
+
+class SearchPage(NamedTuple):
+    """Where a page of search results sits among all of them (what the template's pagination shows)."""
+
+    number: int
+    total: int
+    size: int
+
+    @property
+    def count(self):
+        return -(-self.total // self.size)
+
+    @property
+    def start_index(self):
+        return (self.number - 1) * self.size + 1
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_next(self):
+        return self.number < self.count

@@ -1,8 +1,8 @@
-"""The search index: narrows `search_text LIKE '%term%'` to the rows an index says can match.
+"""The search index: which questions hold every term of a query (a substring of search_text), best first.
 
-An accelerator, not a different matcher: QuestionQuerySet.search keeps every LIKE condition and its score,
-and this module only adds a condition that every matching row already meets, so the result set is the
-LIKE scan's set (tests/kbase/test_search_index.py compares them over random substrings of the content).
+The result set is the LIKE scan's (`search_text LIKE '%term%'` for every term): tests/kbase/test_search_index.py
+compares them over random substrings of the content. `ranked` answers a page of ids and the total;
+`narrow` adds the index's condition to a queryset that keeps its own LIKE conditions (tag listings).
 
 The database keeps the index right on every write, raw SQL included (migration 0006_search_index):
 - SQLite: a contentless FTS5 table with the trigram tokenizer, filled by triggers on kbase_question from
@@ -15,7 +15,23 @@ The database keeps the index right on every write, raw SQL included (migration 0
   over the text's distinct character pairs.
 A 1-character term, or a 2-character one whose characters case-fold differently in FTS5 and in Python,
 narrows nothing: the other terms, or the LIKE scan alone, answer it.
+
+Ranking (`ranked`, in two passes: `_ranked_in_two_passes`), so that no row's long text is read or scored:
+1. Points from the narrow columns (slug and both titles, read on SQLite from the covering index
+   kbase_question_rank, migration 0008, not from the 25 KB table row): a title is the query (either language, its
+   question mark optional) 2000, the slug is the query 1000 (searching "CrashLoopBackOff" finds its own
+   question), a title holds the phrase 200, the titles hold every term 100, the slug holds the phrase 50.
+2. Then the body: SQLite's FTS5 rank (bm25 over the trigram index, computed from the index alone, no row text);
+   PostgreSQL has no rank on a trigram index, so there the phrase is counted in the text (capped at 20), as the
+   whole ranking was before: the text is read there anyway to recheck the lossy trigram index.
+Ties keep the content plan's order (number). On SQLite a term of 2+ characters that FTS5 folds as Python does
+(ASCII or uncased characters) is decided by the index alone: the trigram phrase of a lower-cased term matches
+exactly where the lower-cased search_text holds it. Other terms keep their LIKE (one ranked statement,
+`ranked_sql`: rare queries). The "search_text is lower-cased" premise holds for every write through
+Question.render; a raw write of upper-case non-ASCII text could make FTS5 (which folds it) find more than LIKE.
 """
+
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import BooleanField
@@ -28,6 +44,187 @@ PAIR_SEARCH = (
     f"FROM {VOCAB_TABLE} WHERE term >= %s AND term < %s), '\"\"') || ')'"
 )
 LAST_CHARACTER = chr(0x10FFFF)
+
+
+COVERING_INDEX = "kbase_question_rank"  # SQLite: (id, is_published, number, slug, question_en, question_zh)
+FREQUENCY_CAP = 20
+
+
+class Ranked(NamedTuple):
+    ids: list  # question ids of the requested window, best first
+    total: int  # how many published questions match (0 when the window is past the end)
+
+
+def search_terms(query):
+    """The lower-cased whitespace-separated terms of `query`; none for a query holding a NUL (no text has one)."""
+    terms = [term.lower() for term in query.split() if term.strip()]
+    return [] if any("\x00" in term for term in terms) else terms
+
+
+def ranked(query, *, offset=0, limit=None):
+    """Published questions holding every term of `query`, best first: the ids in [offset, offset + limit), and the total."""
+    terms = search_terms(query)
+    if not terms:
+        return Ranked([], 0)
+    two_pass = matches_source(terms)
+    if two_pass is None:
+        sql, params = ranked_sql(terms, offset=offset, limit=limit)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return Ranked([row[0] for row in rows], rows[0][1] if rows else 0)
+    return _ranked_in_two_passes(terms, *two_pass, offset, limit)
+
+
+def matches_source(terms):
+    """(FROM/WHERE of the matches, its parameters, body rank SQL, rank of the rest SQL) or None (SQLite: a term the
+    index cannot decide).
+
+    The body rank orders ascending: SQLite's bm25 (`rank`, lower is better) or PostgreSQL's negated phrase count.
+    """
+    table = "kbase_question"
+    if connection.vendor == "sqlite":
+        match, params, scanned = _sqlite_match(terms)
+        if scanned or not match:
+            return None
+        matched = f"{FTS_TABLE} MATCH " + " || ' AND ' || ".join(match)
+        source = (f"{FTS_TABLE} AS s JOIN {table} AS q INDEXED BY {COVERING_INDEX} ON q.id = s.rowid "
+                  f"WHERE {matched} AND q.is_published")
+        rest = "q.number" if any(len(term) == 2 for term in terms) else "s.rank, q.number"
+        return source, params, ("s.rank", []), rest
+    where, params = ["q.is_published"], []
+    for term in dict.fromkeys(terms):
+        where.append("q.search_text LIKE %s")  # the gin_trgm_ops index answers it for 3+ characters
+        params.append(f"%{_like(term)}%")
+        if len(term) == 2:
+            where.append("kbase_bigrams(q.search_text) @> ARRAY[%s]::text[]")
+            params.append(term)
+    frequency, frequency_params = _frequency(terms)
+    return f"{table} AS q WHERE {' AND '.join(where)}", params, (f"-{frequency}", frequency_params), None
+
+
+def _frequency(terms):
+    """PostgreSQL: how often the phrase (spaced or hyphenated) occurs in the text, capped so a long answer cannot
+    outweigh a title."""
+    phrase, phrase_slug = " ".join(terms), "-".join(terms)
+    occurrences, params = [], []
+    for text in [phrase] + ([phrase_slug] if len(terms) > 1 else []):
+        occurrences.append("(octet_length(q.search_text) - octet_length(replace(q.search_text, %s, ''))) / %s::integer")
+        params += [text, len(text.encode())]
+    return f"LEAST({' + '.join(occurrences)}, {FREQUENCY_CAP})", params
+
+
+def _ranked_in_two_passes(terms, source, source_params, body_rank, rest, offset, limit):
+    """One pass over the matches, then the body rank of the others only if the page needs them.
+
+    The pass gives every match's id, number, title points and, for rows with the first term in a title or the
+    slug (every way to earn points needs that, so one cheap test spares the other rows the rest), the body
+    rank: on SQLite all from the covering index and the FTS5 index. Its length is the total, and the rows with
+    points, sorted here (points, then body rank, then number), come first. Only a page that reaches past them
+    asks for the others by body rank (computed for those rows only). On SQLite a 2-character term is an OR of
+    the index's trigrams that start with it, whose bm25 costs a lot over many rows: there the others keep the
+    content plan's order.
+    """
+    sqlite = connection.vendor == "sqlite"
+    points, points_params = _points(terms, "instr" if sqlite else "strpos")
+    if sqlite:  # LIKE folds ASCII as SQLite's lower() does, without copying the text: 3x cheaper a row
+        titled = " OR ".join(f"q.{column} LIKE %s ESCAPE '\\'" for column in ("question_en", "question_zh", "slug"))
+        titled, titled_params = f"({titled})", [f"%{_like(terms[0])}%"] * 3
+    else:
+        titled = "strpos(lower(q.question_en || chr(10) || q.question_zh || chr(10) || q.slug), %s) > 0"
+        titled_params = [terms[0]]
+    rank, rank_params = body_rank
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT q.id, q.number, CASE WHEN {titled} THEN {points} ELSE 0 END, CASE WHEN {titled} THEN {rank} END "
+            f"FROM {source}",
+            [*titled_params, *points_params, *titled_params, *rank_params, *source_params],
+        )
+        rows = cursor.fetchall()
+        scored = sorted((-points, rank, number, pk) for pk, number, points, rank in rows if points)
+        ids = [pk for *_key, pk in scored]
+        end = len(rows) if limit is None else offset + limit
+        page = ids[offset:end]
+        if end > len(ids) and len(rows) > len(ids):
+            order, order_params = (rest, []) if rest else (f"{rank}, q.number", rank_params)
+            cursor.execute(
+                f"SELECT q.id FROM {source} AND NOT ({titled} AND {points} > 0) ORDER BY {order} LIMIT %s OFFSET %s",
+                [*source_params, *titled_params, *points_params, *order_params, end - max(offset, len(ids)),
+                 max(0, offset - len(ids))],
+            )
+            page += [row[0] for row in cursor.fetchall()]
+    return Ranked(page, len(rows) if page else 0)
+
+
+def _like(value):
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _points(terms, find):
+    """SQL for the title and slug points of the module docstring, and its parameters.
+
+    `find` is the database's substring position function (instr, strpos) over lower-cased columns: several
+    times cheaper than LIKE, which SQLite evaluates for every matching row here. lower() folds what LIKE folds
+    on SQLite (ASCII); the terms are lower-cased already.
+    """
+    phrase, phrase_slug = " ".join(terms), "-".join(terms)
+    titles = ("lower(q.question_en)", "lower(q.question_zh)")
+    # Either title holds a text (which has no line break) exactly when the two joined by one hold it.
+    newline = "char(10)" if find == "instr" else "chr(10)"
+    both = f"lower(q.question_en || {newline} || q.question_zh)"
+    sql, params = [], []
+
+    def case(condition, points, values):
+        sql.append(f"CASE WHEN {condition} THEN {points} ELSE 0 END")
+        params.extend(values)
+
+    def found(column):
+        return f"{find}({column}, %s) > 0"
+
+    case(" OR ".join(f"{title} IN (%s, %s)" for title in titles), 2000, [phrase, phrase + "?", phrase, phrase + "？"])
+    case("q.slug = %s", 1000, [phrase_slug])
+    texts = [phrase] + ([phrase_slug] if len(terms) > 1 else [])
+    case(" OR ".join(found(both) for _ in texts), 200, texts)
+    case(" AND ".join(found(both) for _ in terms), 100, terms)
+    case(found("lower(q.slug)"), 50, [phrase_slug])
+    return "(" + " + ".join(sql) + ")", params
+
+
+def ranked_sql(terms, *, offset, limit):
+    """SQLite, a term the index cannot decide (1 character, or cased non-ASCII): one ranked statement.
+
+    Rare queries; the LIKE reads the text of every row the other terms leave.
+    """
+    table = "kbase_question"
+    match, match_params, scanned = _sqlite_match(terms)
+    points, points_params = _points(terms, "instr")
+    where = ["q.is_published"] + ["q.search_text LIKE %s ESCAPE '\\'"] * len(scanned)
+    params = [f"%{_like(term)}%" for term in scanned]
+    source, order = f"{table} AS q", f"{points} DESC, q.number"
+    if match:
+        source = f"{FTS_TABLE} AS s JOIN {table} AS q ON q.id = s.rowid"
+        where.insert(0, f"{FTS_TABLE} MATCH " + " || ' AND ' || ".join(match))
+        order = f"{points} DESC, s.rank, q.number"
+    else:
+        match_params = []
+    sql = (f"SELECT q.id, count(*) OVER () FROM {source} WHERE {' AND '.join(where)} "
+           f"ORDER BY {order} LIMIT %s OFFSET %s")
+    return sql, [*match_params, *params, *points_params, -1 if limit is None else limit, offset]
+
+
+def _sqlite_match(terms):
+    """FTS5 MATCH pieces for the terms the index decides, their parameters, and the terms it cannot decide."""
+    match, params, scanned = [], [], []
+    for term in dict.fromkeys(terms):
+        if len(term) >= 3 and _folds_alike(term):
+            match.append("%s")
+            params.append(_phrase(term))
+        elif len(term) == 2 and _folds_alike(term):
+            match.append(PAIR_SEARCH)
+            params += [term, term + LAST_CHARACTER]
+        else:
+            scanned.append(term)
+    return match, params, scanned
 
 
 def _phrase(term):

@@ -12,13 +12,15 @@ from django.views.decorators.http import require_POST, require_safe
 from kbase.bilingual import aligned_sections
 from kbase.context_processors import language_links
 from kbase.models import Question, Topic, is_zh
-from kbase.page_cache import nothing_of_their_own, page_cache
-from kbase.search import snippet
+from kbase.page_cache import nothing_of_their_own, page_cache, request_content_version
+from kbase.search import SearchPage, result_rows
+from kbase.search_index import ranked, search_terms
 from kbase.tags import tag_label
 from quiz import deck_state
 from quiz.models import Rating
 
-SEARCH_LIMIT = 50
+SEARCH_PAGE_SIZE = 20
+MAX_SEARCH_PAGE = 10_000
 TOPIC_PAGE_SIZE = 40
 
 
@@ -123,17 +125,34 @@ def self_check(request, slug):
     return render(request, "kbase/question.html#self_check", context, status=200 if picked is not None else 400)
 
 
+def _page_number(raw):
+    """A page number from the query string: 1 for a missing, malformed or non-positive one."""
+    try:
+        return max(1, min(int(raw), MAX_SEARCH_PAGE))
+    except (TypeError, ValueError):
+        return 1
+
+
 @require_safe
 @page_cache(per_user=nothing_of_their_own)
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
-    answer = "answer_zh" if is_zh() else "answer_en"
-    results = list(Question.objects.published().listing(keep=[answer]).search(query)[:SEARCH_LIMIT]) if query else []
-    terms = query.lower().split()
-    for question in results:
-        question.snippet = snippet(getattr(question, answer), terms)
+    number = _page_number(request.GET.get("page"))
+    found = ranked(query, offset=(number - 1) * SEARCH_PAGE_SIZE, limit=SEARCH_PAGE_SIZE) if query else None
+    if found is not None and not found.ids and number > 1:  # past the last page: the first
+        number, found = 1, ranked(query, limit=SEARCH_PAGE_SIZE)
+    results, page = [], None
+    if found is not None:
+        results = result_rows(request_content_version(request), found.ids, search_terms(query), _result_questions)
+        page = SearchPage(number, found.total, SEARCH_PAGE_SIZE)
     template = "kbase/search.html#results" if request.htmx else "kbase/search.html"
-    return render(request, template, {"query": query, "results": results})
+    return render(request, template, {"query": query, "results": results, "page": page})
+
+
+def _result_questions(ids):
+    """The questions a search result row shows (cached per content version: kbase.search.RowCache)."""
+    answer = "answer_zh" if is_zh() else "answer_en"
+    return Question.objects.filter(pk__in=ids).select_related("topic").listing(keep=[answer])
 
 
 @require_safe

@@ -90,3 +90,19 @@ def test_check_yourself_works_without_javascript(browser, live_server, content):
         expect(page.locator("#self-check .verdict.right")).to_have_text("答对了！")
     finally:
         context.close()
+
+
+def test_search_pages_turn_in_place_and_the_url_follows(page, content):
+    topic = make_topic("more", name_en="More", name_zh="更多")
+    for number in range(1, 26):
+        make_question(f"probe-{number:02d}", topic=topic, number=100 + number, question_en=f"Question {number}?",
+                      question_zh=f"问题 {number}？", answer_en="A probe here.", answer_zh="这里有探针。")
+    page.goto("/en/search/?q=probe")
+    expect(page.locator("#search-results li")).to_have_count(20)
+    page.click("#search-results a[rel=next]")
+    expect(page.locator("#search-results li")).to_have_count(7)
+    expect(page.locator("#search-results .pagination")).to_contain_text("Page 2 of 2")
+    assert "page=2" in page.url and page.locator("h1").count() == 1
+    page.click("#search-results a[rel=prev]")
+    expect(page.locator("#search-results li")).to_have_count(20)
+    assert page.console_errors == []
