@@ -211,7 +211,7 @@ def pick(*, user: AbstractBaseUser, today: date, kind: str, moment: datetime | N
 
 def users_card(*, user: AbstractBaseUser, card_id: int) -> Card:
     """One of the user's cards with its question and topic; Card.DoesNotExist if it is not theirs."""
-    if not -(2**63) <= card_id < 2**63:  # no such id (and beyond what SQLite can bind)
+    if not rows.is_id(card_id):
         raise Card.DoesNotExist("No such card.")
     with connection.cursor() as cursor:
         cursor.execute(_card_sql("{card}.id = %s AND {card}.user_id = %s"), [card_id, user.pk])
