@@ -14,7 +14,7 @@
    exactly one review log per accepted submission (these decide the exit status), and at least
    300 ratings/s (printed; it depends on the machine's load).
 
-Run: .venv/bin/python bench/bench_review.py [--pages-only]
+Run: .venv/bin/python bench/bench_review.py [--pages-only | --throughput-only]
 """
 
 import http.client
@@ -74,16 +74,10 @@ def configure(tmp: Path) -> dict:
     return env
 
 
-def build_data(now: datetime):
-    """Questions, a heavy learner and background learners, all through bulk_create."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import make_password
-
+def build_questions():
+    """The questions every learner's cards are made of, through bulk_create."""
     from kbase.models import Question, Topic
-    from quiz.days import review_date
-    from quiz.models import Card, Preferences, ReviewLog, State
 
-    rng = random.Random(7)
     topics = Topic.objects.bulk_create(
         [Topic(slug=f"topic-{n}", name_en=f"Topic {n}", name_zh=f"主题 {n}", position=n) for n in range(20)]
     )
@@ -93,6 +87,19 @@ def build_data(now: datetime):
                  answer_en="x", answer_zh="x", answer_en_html=answer, answer_zh_html=answer)
         for n in range(1, HEAVY_CARDS + 1)
     ], batch_size=1000)
+
+
+def build_data(now: datetime):
+    """Questions, a heavy learner and background learners, all through bulk_create."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from kbase.models import Question
+    from quiz.days import review_date
+    from quiz.models import Card, Preferences, ReviewLog, State
+
+    rng = random.Random(7)
+    build_questions()
     question_ids = list(Question.objects.order_by("number").values_list("pk", flat=True))
     password = make_password("bench-password")
     User = get_user_model()
@@ -383,6 +390,10 @@ def main():
         django.setup()
         call_command("migrate", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        if "--throughput-only" in sys.argv:
+            build_questions()
+            print(f"Load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
+            sys.exit(0 if bench_throughput(env) else 1)
         now = datetime.now(UTC)
         started = time.perf_counter()
         heavy = build_data(now)

@@ -110,6 +110,8 @@ class CardQuerySet(models.QuerySet):
         """Cards that may be shown on review day `today`: not suspended and not buried past it."""
         return self.filter(suspended=False).exclude(buried_until__gt=today)
 
+    # new, intraday_due_by and reviews_due_before are what the review queue picks from; quiz.queue.PICKS runs
+    # them as plain SQL, and tests/quiz/test_queue.py checks that both pick the same card: change them together.
     def new(self):
         return self.filter(state=State.NEW).order_by("question__number")
 

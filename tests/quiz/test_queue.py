@@ -1,6 +1,9 @@
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from quiz.models import Preferences, Rating, State
 from quiz.queue import review_queue
@@ -245,3 +248,65 @@ def test_the_plain_sql_counts_equal_the_orm_querysets_they_replace(seed):
     assert queue_counts(user=user, now=now, day=day, until=until) == expected
     assert new_count(user=user, today=day.date) == mine.filter(state=State.NEW).count()
     assert new_count(user=user, today=day.date, limit=3) == min(3, mine.filter(state=State.NEW).count())
+
+
+rarely = st.integers(0, 5).map(lambda n: n == 0)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(cards=st.lists(st.tuples(
+    rarely,  # the other learner's card
+    st.sampled_from(list(State)),
+    st.integers(-3000, 3000),  # due, minutes from now (rounded to due_step, so that cards share one)
+    rarely,  # suspended
+    st.sampled_from([None, None, None, -1, 0, 1]),  # buried until, days from today
+    rarely,  # question unpublished
+), max_size=24), due_step=st.sampled_from([1, 60, 600]))
+def test_the_plain_sql_pick_is_the_card_the_orm_queryset_picks(cards, due_step):
+    """pick() against Card.objects.for_user(user).studying(today).select_related("question__topic").<kind>().first()."""
+    from kbase.models import Question
+    from quiz.days import review_day
+    from quiz.models import Card
+    from quiz.queue import LEARN_AHEAD, PICKS, pick, users_card
+
+    Card.objects.all().delete()
+    Question.objects.all().delete()
+    get_user_model().objects.all().delete()
+    now = at(2026, 6, 10, 9, 30, 15, 123456)
+    user, other = make_user(), make_user("other")
+    day = review_day(now, zone=user.preferences.zone, day_start_hour=user.preferences.day_start_hour)
+    # Numbers out of creation order, so "new" cards are picked by content-plan order, not by id.
+    questions = make_questions(len(cards), topic=make_topic("picked"), start=1000)
+    for question, number in zip(questions, reversed(range(len(cards))), strict=True):
+        question.number = number
+        question.save()
+    for question, (theirs, state, minutes, suspended, buried, unpublished) in zip(questions, cards, strict=True):
+        fields = {"suspended": suspended, "buried_until": None if buried is None else day.date + timedelta(days=buried)}
+        if state != State.NEW:
+            due = now + timedelta(minutes=minutes - minutes % due_step)
+            fields.update(state=state, stability=2.0, difficulty=5.0, reps=1, due=due, last_review=due - timedelta(days=1))
+        make_card(other if theirs else user, question, **fields)
+        if unpublished:
+            Question.objects.filter(pk=question.pk).update(is_published=False)
+
+    mine = Card.objects.for_user(user).studying(day.date).select_related("question__topic")
+    for kind, moments in (("intraday", [now, now + LEARN_AHEAD]), ("review", [day.end, day.end + timedelta(days=3)]),
+                          ("new", [None])):
+        for moment in moments:
+            queryset = getattr(mine, PICKS[kind][2])
+            expected = (queryset(moment) if moment else queryset()).first()
+            picked = pick(user=user, today=day.date, kind=kind, moment=moment)
+            assert picked == expected, (kind, moment)
+            if picked is not None:
+                assert [getattr(picked, f.attname) for f in Card._meta.concrete_fields] == [
+                    getattr(expected, f.attname) for f in Card._meta.concrete_fields]
+                for loaded, reference in ((picked.question, expected.question),
+                                          (picked.question.topic, expected.question.topic)):
+                    fields = type(reference)._meta.concrete_fields
+                    assert [getattr(loaded, f.attname) for f in fields] == [getattr(reference, f.attname) for f in fields]
+    for card in Card.objects.all():
+        if card.user_id == user.pk:
+            assert users_card(user=user, card_id=card.pk).question.topic.slug == "picked"
+        else:
+            with pytest.raises(Card.DoesNotExist):
+                users_card(user=user, card_id=card.pk)

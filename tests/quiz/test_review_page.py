@@ -250,6 +250,23 @@ def test_an_htmx_rating_makes_a_fixed_number_of_queries(client, django_assert_nu
     # next page: due and log counts (one statement), new cards, next card
     with django_assert_num_queries(10):
         client.post(RATE, data, HTTP_HX_REQUEST="true")
+    # the same with 50 more cards, rating the learning card that comes back (Again) and the ones after it
+    make_questions(50, topic=make_topic("more"), prefix="more")
+    deck_add_topic(user=learner, topic=make_topic("more"))
+    for rating in (Rating.AGAIN, Rating.GOOD, Rating.EASY):
+        data = rating_post(client.get(REVIEW).content.decode(), rating)
+        with django_assert_num_queries(10):
+            response = client.post(RATE, data, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200 and 'name="card"' in response.content.decode()
+
+
+def test_rating_a_card_id_beyond_any_id_is_a_404(client, learner):
+    data = rating_post(client.get(REVIEW).content.decode(), Rating.GOOD)
+
+    for card_id in (2**63, 2**70):
+        assert client.post(RATE, {**data, "card": card_id}, HTTP_HX_REQUEST="true").status_code == 404
+        assert client.get(f"{REVIEW}?card={card_id}").status_code == 404
+    assert not ReviewLog.objects.exists()
 
 
 @pytest.mark.parametrize("htmx", [True, False])
