@@ -134,18 +134,29 @@ def _ranked_in_two_passes(terms, source, source_params, body_rank, rest, offset,
         titled = "strpos(lower(q.question_en || chr(10) || q.question_zh || chr(10) || q.slug), %s) > 0"
         titled_params = [terms[0]]
     rank, rank_params = body_rank
+    end = None if limit is None else offset + limit
+    # One statement; only the total and the best `end` rows with points come back (a materialized CTE, so the
+    # matches are found and scored once): at 10x, 'pod' has 1,700 matches and 450 with points.
+    scored_sql = (
+        f"SELECT q.id AS id, q.number AS number, CASE WHEN {titled} THEN {points} ELSE 0 END AS points, "
+        f"CASE WHEN {titled} THEN {rank} END AS body FROM {source}"
+    )
+    window = "" if end is None else f" LIMIT {int(end)}"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT q.id, q.number, CASE WHEN {titled} THEN {points} ELSE 0 END, CASE WHEN {titled} THEN {rank} END "
-            f"FROM {source}",
+            f"WITH m AS MATERIALIZED ({scored_sql}) "
+            "SELECT * FROM (SELECT count(*) AS id, NULL AS number, NULL AS points, NULL AS body FROM m) AS total "
+            "UNION ALL SELECT * FROM (SELECT id, number, points, body FROM m WHERE points > 0 "
+            f"ORDER BY points DESC, body, number, id{window}) AS best",
             [*titled_params, *points_params, *titled_params, *rank_params, *source_params],
         )
         rows = cursor.fetchall()
-        scored = sorted((-points, rank, number, pk) for pk, number, points, rank in rows if points)
+        total = next(pk for pk, number, _points, _body in rows if number is None)
+        scored = sorted((-points, body, number, pk) for pk, number, points, body in rows if number is not None)
         ids = [pk for *_key, pk in scored]
-        end = len(rows) if limit is None else offset + limit
+        end = total if end is None else end
         page = ids[offset:end]
-        if end > len(ids) and len(rows) > len(ids):
+        if end > len(ids) and total > len(ids):  # fewer than `end` rows with points: these are all of them
             order, order_params = (rest, []) if rest else (f"{rank}, q.number", rank_params)
             cursor.execute(
                 f"SELECT q.id FROM {source} AND NOT ({titled} AND {points} > 0) ORDER BY {order} LIMIT %s OFFSET %s",
@@ -153,7 +164,7 @@ def _ranked_in_two_passes(terms, source, source_params, body_rank, rest, offset,
                  max(0, offset - len(ids))],
             )
             page += [row[0] for row in cursor.fetchall()]
-    return Ranked(page, len(rows) if page else 0)
+    return Ranked(page, total if page else 0)
 
 
 def _like(value):
