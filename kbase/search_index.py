@@ -176,7 +176,7 @@ def _like(value):
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _points(terms, find):
+def _points(terms, find, *, ascii_like=True):
     """SQL for the title and slug points of the module docstring, and its parameters.
 
     `find` is the database's substring position function (instr, strpos) over lower-cased columns: several
@@ -184,6 +184,8 @@ def _points(terms, find):
     on SQLite (ASCII); the terms are lower-cased already.
     """
     phrase, phrase_slug = " ".join(terms), "-".join(terms)
+    if find == "instr" and ascii_like and phrase.isascii():
+        return _points_like(terms, phrase, phrase_slug)
     titles = ("lower(q.question_en)", "lower(q.question_zh)")
     # Either title holds a text (which has no line break) exactly when the two joined by one hold it.
     newline = "char(10)" if find == "instr" else "chr(10)"
@@ -203,6 +205,31 @@ def _points(terms, find):
     case(" OR ".join(found(both) for _ in texts), 200, texts)
     case(" AND ".join(found(both) for _ in terms), 100, terms)
     case(found("lower(q.slug)"), 50, [phrase_slug])
+    return "(" + " + ".join(sql) + ")", params
+
+
+def _points_like(terms, phrase, phrase_slug):
+    """SQLite, ASCII terms: the same points with LIKE, which folds ASCII as lower() does but copies no text (for
+    'pod' at 10x, 450 titled rows: 1.8 -> 1.3 ms). For non-ASCII patterns SQLite's LIKE is slower than instr."""
+    sql, params = [], []
+
+    def case(condition, points, values):
+        sql.append(f"CASE WHEN {condition} THEN {points} ELSE 0 END")
+        params.extend(values)
+
+    def like(column):
+        return f"{column} LIKE %s ESCAPE '\\'"
+
+    def titles_hold():
+        return f"({like('q.question_en')} OR {like('q.question_zh')})"
+
+    exact = [_like(phrase), _like(phrase + "?"), _like(phrase + "？")]
+    case(" OR ".join(like(column) for column in ("q.question_en", "q.question_zh") for _ in exact), 2000, exact * 2)
+    case("q.slug = %s", 1000, [phrase_slug])
+    texts = [phrase] + ([phrase_slug] if len(terms) > 1 else [])
+    case(" OR ".join(titles_hold() for _ in texts), 200, [f"%{_like(text)}%" for text in texts for _ in "ab"])
+    case(" AND ".join(titles_hold() for _ in terms), 100, [f"%{_like(term)}%" for term in terms for _ in "ab"])
+    case(like("q.slug"), 50, [f"%{_like(phrase_slug)}%"])
     return "(" + " + ".join(sql) + ")", params
 
 
