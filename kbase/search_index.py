@@ -150,14 +150,14 @@ def _ranked_in_two_passes(terms, source, source_params, body_rank, rest, offset,
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH m AS MATERIALIZED ({scored_sql}) "
-            "SELECT * FROM (SELECT count(*) AS id, NULL AS number, NULL AS points, NULL AS body FROM m) AS total "
-            "UNION ALL SELECT * FROM (SELECT id, number, points, body FROM m WHERE points > 0 "
-            f"ORDER BY points DESC, body, number, id{window}) AS best",
+            "SELECT total.n, best.id, best.number, best.points, best.body FROM (SELECT count(*) AS n FROM m) AS total "
+            "LEFT JOIN (SELECT id, number, points, body FROM m WHERE points > 0 "
+            f"ORDER BY points DESC, body, number, id{window}) AS best ON 1 = 1",
             [*titled_params, *points_params, *titled_params, *rank_params, *source_params],
         )
         rows = cursor.fetchall()
-        total = next(pk for pk, number, _points, _body in rows if number is None)
-        scored = sorted((-points, body, number, pk) for pk, number, points, body in rows if number is not None)
+        total = rows[0][0]  # one row at least: the count's, with NULLs when no row has points
+        scored = sorted((-points, body, number, pk) for _n, pk, number, points, body in rows if pk is not None)
         ids = [pk for *_key, pk in scored]
         end = total if end is None else end
         page = ids[offset:end]
