@@ -11,9 +11,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from reversion.models import Version
 
+from kbase import search_index
 from kbase.content import read_content
 from kbase.models import Question
-from kbase import search_index
 from kbase.search_index import matches_source, ranked, rebuild, search_terms
 from kbase.services import content_import
 from tests.kbase.helpers import admin_form_data, make_question, make_user, question_yaml, write_content
