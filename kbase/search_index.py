@@ -26,10 +26,11 @@ Ranking (`ranked`, in two passes: `_ranked_in_two_passes`), so that no row's lon
    whole ranking was before: the text is read there anyway to recheck the lossy trigram index.
 Ties keep the content plan's order (number). On SQLite a query with a 2-character term has no body rank (the
 bm25 of an OR of the index's trigrams is costly and says little): points, then the content plan's order.
-On SQLite a term of 2+ characters that FTS5 folds as Python does (ASCII or uncased characters) is decided by the index alone: the trigram phrase of a lower-cased term matches
-exactly where the lower-cased search_text holds it. Other terms keep their LIKE (one ranked statement,
-`ranked_sql`: rare queries). The "search_text is lower-cased" premise holds for every write through
-Question.render; a raw write of upper-case non-ASCII text could make FTS5 (which folds it) find more than LIKE.
+On SQLite a term of 2+ characters that FTS5 folds as Python does (ASCII or uncased characters) is decided by
+the index alone: the trigram phrase of a lower-cased term matches exactly where the lower-cased search_text
+holds it. Other terms keep their LIKE (one ranked statement, `ranked_sql`: rare queries). The "search_text is
+lower-cased" premise holds for every write through Question.render; a raw write of upper-case non-ASCII text
+could make FTS5 (which folds it) find more than LIKE.
 """
 
 from typing import NamedTuple
