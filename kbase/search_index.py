@@ -24,13 +24,11 @@ Ranking (`ranked`, in two passes: `_ranked_in_two_passes`), so that no row's lon
 2. Then the body: SQLite's FTS5 rank (bm25 over the trigram index, computed from the index alone, no row text);
    PostgreSQL has no rank on a trigram index, so there the phrase is counted in the text (capped at 20), as the
    whole ranking was before: the text is read there anyway to recheck the lossy trigram index.
-Ties keep the content plan's order (number). On SQLite a query with a 2-character term has no body rank (the
-bm25 of an OR of the index's trigrams is costly and says little): points, then the content plan's order.
-On SQLite a term of 2+ characters that FTS5 folds as Python does (ASCII or uncased characters) is decided by
-the index alone: the trigram phrase of a lower-cased term matches exactly where the lower-cased search_text
-holds it. Other terms keep their LIKE (one ranked statement, `ranked_sql`: rare queries). The "search_text is
-lower-cased" premise holds for every write through Question.render; a raw write of upper-case non-ASCII text
-could make FTS5 (which folds it) find more than LIKE.
+Ties keep the content plan's order (number). On SQLite a term of 2+ characters that FTS5 folds as Python does
+(ASCII or uncased characters) is decided by the index alone: the trigram phrase of a lower-cased term matches
+exactly where the lower-cased search_text holds it. Other terms keep their LIKE (one ranked statement,
+`ranked_sql`: rare queries). The "search_text is lower-cased" premise holds for every write through
+Question.render; a raw write of upper-case non-ASCII text could make FTS5 (which folds it) find more than LIKE.
 """
 
 from typing import NamedTuple
@@ -92,11 +90,8 @@ def matches_source(terms):
         matched = f"{FTS_TABLE} MATCH " + " || ' AND ' || ".join(match)
         source = (f"{FTS_TABLE} AS s JOIN {table} AS q INDEXED BY {COVERING_INDEX} ON q.id = s.rowid "
                   f"WHERE {matched} AND q.is_published")
-        if any(len(term) == 2 for term in terms):
-            # bm25 of an OR of ~66 trigrams costs ~1 ms for 100-200 titled rows at 10x and says little about the
-            # pair: the rows with equal points keep the content plan's order, as the others do.
-            return source, params, ("0", []), "q.number"
-        return source, params, ("s.rank", []), "s.rank, q.number"
+        rest = "q.number" if any(len(term) == 2 for term in terms) else "s.rank, q.number"
+        return source, params, ("s.rank", []), rest
     where, params = ["q.is_published"], []
     for term in dict.fromkeys(terms):
         where.append("q.search_text LIKE %s")  # the gin_trgm_ops index answers it for 3+ characters
