@@ -11,6 +11,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from reversion.models import Version
 
+from kbase import search_index
 from kbase.content import read_content
 from kbase.models import Question
 from kbase.search_index import matches_source, ranked, rebuild, search_terms
@@ -228,3 +229,35 @@ def test_pages_of_any_size_put_together_are_the_whole_ranking(real_questions, da
     pages = [ranked(query, offset=offset, limit=size) for offset in range(0, whole.total + size, size)]
     assert [pk for page in pages for pk in page.ids] == whole.ids, query
     assert all(page.total == whole.total for page in pages if page.ids)
+
+
+def reference_points(terms, question):
+    """The title and slug points of kbase.search_index's docstring, in Python (ASCII case folding)."""
+    phrase, phrase_slug = " ".join(terms), "-".join(terms)
+    titles = (question.question_en.lower(), question.question_zh.lower())
+    both = "\n".join(titles)
+    texts = [phrase] + ([phrase_slug] if len(terms) > 1 else [])
+    return (2000 * any(title in (phrase, phrase + "?", phrase + "？") for title in titles)
+            + 1000 * (question.slug == phrase_slug) + 200 * any(text in both for text in texts)
+            + 100 * all(term in both for term in terms) + 50 * (phrase_slug in question.slug.lower()))
+
+
+@hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(titles=st.lists(st.text("aB%_?？- ", min_size=1, max_size=8), min_size=1, max_size=4),
+       query=st.text("ab%_?？- ", min_size=1, max_size=6))
+def test_title_points_in_sql_equal_the_python_reference(titles, query):
+    """Both SQL forms of the points (LIKE for ASCII queries on SQLite, lower() + instr/strpos) give the same."""
+    terms = search_terms(query)
+    if not terms:
+        return
+    Question.objects.all().delete()
+    questions = [make_question(f"q{index}-{'-'.join(titles[index][:2].lower().split())}".strip("-") or f"q{index}",
+                               number=index + 1, question_en=title, question_zh=titles[-1 - index])
+                 for index, title in enumerate(titles)]
+    forms = [search_index._points(terms, "strpos")] if connection.vendor == "postgresql" else [
+        search_index._points(terms, "instr"), search_index._points(terms, "instr", ascii_like=False)]
+    expected = {question.id: reference_points(terms, question) for question in questions}
+    for points, params in forms:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT q.id, {points} FROM kbase_question AS q", params)
+            assert dict(cursor.fetchall()) == expected, (points, params)
