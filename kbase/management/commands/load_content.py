@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from kbase import search_index
 from kbase.content import ContentError, read_content
 from kbase.services import content_import
 
@@ -24,6 +25,8 @@ class Command(BaseCommand):
             self.stdout.write(f"OK: {len(topics)} topics, {len(questions)} questions are valid.")
             return
         report = content_import(topics=topics, questions=questions, force=force)
+        if report.created or report.updated or report.unpublished:
+            search_index.optimize()
         if report.kept_edits:
             self.stderr.write(f"{len(report.kept_edits)} conflict(s): edited in the admin since the last import, "
                               "and the file says otherwise; these rows were left alone.")
