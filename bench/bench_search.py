@@ -46,6 +46,8 @@ for copy in range(1, 10):
         clones.append(Question(**values))
 Question.objects.bulk_create(clones, batch_size=200)
 from django.db import connection
+from kbase import search_index
+search_index.optimize()  # as load_content does after an import
 if connection.vendor == "postgresql":
     # What autovacuum does to a real database within a minute: fresh statistics, and the GIN indexes' pending
     # lists (where the 1,773 new rows' entries wait) merged, which every index scan would otherwise read through.
