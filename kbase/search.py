@@ -170,27 +170,3 @@ def result_rows(version, ids, terms, load):
             snippet = highlighter.snippet(row.text)
             results.append(ResultRow(row.slug, mark_safe(row.head + snippet + row.tail if snippet else row.bare)))
     return results
-
-
-class SearchPage(NamedTuple):
-    """Where a page of search results sits among all of them (what the template's pagination shows)."""
-
-    number: int
-    total: int
-    size: int
-
-    @property
-    def count(self):
-        return -(-self.total // self.size)
-
-    @property
-    def start_index(self):
-        return (self.number - 1) * self.size + 1
-
-    @property
-    def has_previous(self):
-        return self.number > 1
-
-    @property
-    def has_next(self):
-        return self.number < self.count
