@@ -17,6 +17,8 @@ from django.template import loader
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from kbase.models import is_zh
+
 _MARKUP_CHARACTERS = "`*_#>|[]"
 _FENCE_LANGUAGE = re.compile(r"```(?:```)*[a-z]+")  # a literal prefix: the engine jumps between fences
 
@@ -43,16 +45,6 @@ def plain_text(markdown_text):
     return " ".join(text.split())
 
 
-def snippet(markdown_text, terms, *, width=180):
-    """HTML: about `width` characters of the Markdown text around the first term, every term in <mark>."""
-    return plain_snippet(plain_text(markdown_text), terms, width=width)
-
-
-def plain_snippet(text, terms, *, width=180):
-    """HTML: about `width` characters of plain `text` around the first term, every term in <mark>."""
-    return Highlighter(terms, width=width).snippet(text)
-
-
 class Highlighter:
     """Snippets for one query's terms: the patterns are compiled once for the page's rows.
 
@@ -69,6 +61,7 @@ class Highlighter:
         self.phrase = re.compile(r"[\s-]".join(map(re.escape, ordered)), re.IGNORECASE) if len(ordered) > 1 else None
 
     def snippet(self, text):
+        """HTML: about `width` characters of plain `text` (see `plain_text`) around the first term, every term in <mark>."""
         if not text:
             return mark_safe("")
         pattern, phrase, width = self.pattern, self.phrase, self.width
@@ -153,7 +146,7 @@ def _render_row(question):
         return loader.render_to_string("kbase/_question_row.html", {"question": question, "show_topic": True})
 
     head, _slot, tail = render(mark_safe(SNIPPET_SLOT)).partition(SNIPPET_SLOT)
-    answer = question.answer_zh if get_language().lower().startswith("zh") else question.answer_en
+    answer = question.answer_zh if is_zh() else question.answer_en
     return _Row(question.slug, head, tail, render(""), plain_text(answer))
 
 

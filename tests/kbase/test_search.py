@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kbase.models import Question
-from kbase.search import snippet
+from kbase.search import Highlighter, plain_text
 from tests.kbase.helpers import make_question, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,7 @@ def test_snippets_escape_content_before_marking_it(client, content):
 
 @given(text=st.text(max_size=300), term=st.text(min_size=1, max_size=5))
 def test_a_snippet_never_contains_markup_other_than_mark(text, term):
-    html = str(snippet(text, [term.lower()]))
+    html = str(Highlighter([term.lower()]).snippet(plain_text(text)))
     stripped = html.replace("<mark>", "").replace("</mark>", "")
     assert "<" not in stripped and ">" not in stripped
 
@@ -137,7 +137,7 @@ def test_the_search_page_query_count_is_fixed(client, content, django_assert_num
 
 def test_a_snippet_centres_on_the_whole_phrase_when_the_text_has_it():
     text = "An update here. " + "Filler words. " * 20 + "A rolling update replaces pods."
-    html = str(snippet(text, ["rolling", "update"]))
+    html = str(Highlighter(["rolling", "update"]).snippet(plain_text(text)))
     assert "<mark>rolling</mark> <mark>update</mark> replaces" in html
 
 
@@ -151,7 +151,6 @@ def _plain_text_by_regex(markdown_text):
 
 @given(text=st.text(alphabet=st.sampled_from("````*_#>|[]aby \n\t\u3000\xa0\u2028\x1c探-Z"), max_size=60))
 def test_plain_text_matches_its_regex_definition(text):
-    from kbase.search import plain_text
 
     assert plain_text(text) == _plain_text_by_regex(text)
 
