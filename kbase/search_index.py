@@ -186,33 +186,23 @@ def _points(terms, find, *, ascii_like=True):
     # Either title holds a text (which has no line break) exactly when the two joined by one hold it.
     newline = "char(10)" if find == "instr" else "chr(10)"
     both = f"lower(q.question_en || {newline} || q.question_zh)"
-    sql, params = [], []
-
-    def case(condition, points, values):
-        sql.append(f"CASE WHEN {condition} THEN {points} ELSE 0 END")
-        params.extend(values)
 
     def found(column):
         return f"{find}({column}, %s) > 0"
 
-    case(" OR ".join(f"{title} IN (%s, %s)" for title in titles), 2000, [phrase, phrase + "?", phrase, phrase + "？"])
-    case("q.slug = %s", 1000, [phrase_slug])
     texts = [phrase] + ([phrase_slug] if len(terms) > 1 else [])
-    case(" OR ".join(found(both) for _ in texts), 200, texts)
-    case(" AND ".join(found(both) for _ in terms), 100, terms)
-    case(found("lower(q.slug)"), 50, [phrase_slug])
-    return "(" + " + ".join(sql) + ")", params
+    return _sum_of_cases([
+        (" OR ".join(f"{title} IN (%s, %s)" for title in titles), 2000, [phrase, phrase + "?", phrase, phrase + "？"]),
+        ("q.slug = %s", 1000, [phrase_slug]),
+        (" OR ".join(found(both) for _ in texts), 200, texts),
+        (" AND ".join(found(both) for _ in terms), 100, terms),
+        (found("lower(q.slug)"), 50, [phrase_slug]),
+    ])
 
 
 def _points_like(terms, phrase, phrase_slug):
     """SQLite, ASCII terms: the same points with LIKE, which folds ASCII as lower() does but copies no text (for
     'pod' at 10x, 450 titled rows: 1.8 -> 1.3 ms). For non-ASCII patterns SQLite's LIKE is slower than instr."""
-    sql, params = [], []
-
-    def case(condition, points, values):
-        sql.append(f"CASE WHEN {condition} THEN {points} ELSE 0 END")
-        params.extend(values)
-
     def like(column):
         return f"{column} LIKE %s ESCAPE '\\'"
 
@@ -220,13 +210,20 @@ def _points_like(terms, phrase, phrase_slug):
         return f"({like('q.question_en')} OR {like('q.question_zh')})"
 
     exact = [_like(phrase), _like(phrase + "?"), _like(phrase + "？")]
-    case(" OR ".join(like(column) for column in ("q.question_en", "q.question_zh") for _ in exact), 2000, exact * 2)
-    case("q.slug = %s", 1000, [phrase_slug])
     texts = [phrase] + ([phrase_slug] if len(terms) > 1 else [])
-    case(" OR ".join(titles_hold() for _ in texts), 200, [f"%{_like(text)}%" for text in texts for _ in "ab"])
-    case(" AND ".join(titles_hold() for _ in terms), 100, [f"%{_like(term)}%" for term in terms for _ in "ab"])
-    case(like("q.slug"), 50, [f"%{_like(phrase_slug)}%"])
-    return "(" + " + ".join(sql) + ")", params
+    return _sum_of_cases([
+        (" OR ".join(like(column) for column in ("q.question_en", "q.question_zh") for _ in exact), 2000, exact * 2),
+        ("q.slug = %s", 1000, [phrase_slug]),
+        (" OR ".join(titles_hold() for _ in texts), 200, [f"%{_like(text)}%" for text in texts for _ in "ab"]),
+        (" AND ".join(titles_hold() for _ in terms), 100, [f"%{_like(term)}%" for term in terms for _ in "ab"]),
+        (like("q.slug"), 50, [f"%{_like(phrase_slug)}%"]),
+    ])
+
+
+def _sum_of_cases(cases):
+    """SQL adding up `points` for each (condition, points, parameters) whose condition holds, and the parameters."""
+    sql = " + ".join(f"CASE WHEN {condition} THEN {points} ELSE 0 END" for condition, points, _values in cases)
+    return f"({sql})", [value for _condition, _points, values in cases for value in values]
 
 
 def ranked_sql(terms, *, offset, limit):
