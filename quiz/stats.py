@@ -23,7 +23,7 @@ from quiz.days import day_start
 from quiz.models import Card, Preferences, Rating, State
 from quiz.queue import INTERVIEW_MARGIN_DAYS, ReviewQueue, new_card_pace, plain_sql, review_queue
 from quiz.scheduling import scheduler_for
-from quiz.services import interview_of
+from quiz.services import Interview, interview_of
 
 # Short enough for the heatmap's 30-pixel label column in both languages.
 HEATMAP_WEEKDAYS = [
@@ -245,6 +245,12 @@ def deck_snapshot(
     return list(cards.values())
 
 
+def _interview_ahead(preferences: Preferences, today: date) -> Interview | None:
+    """The learner's interview if it is today or later (the dashboard predicts recall for it), else None."""
+    interview = interview_of(preferences)
+    return interview if interview is not None and interview.date >= today else None
+
+
 def interview_figures(
     *, user: AbstractBaseUser, preferences: Preferences, today: date, new_done: int = 0, rows: list[tuple] | None = None,
     topics: list[Topic] | None = None,
@@ -255,8 +261,8 @@ def interview_figures(
     `rows` are the deck rows (`deck_rows` or `deck_snapshot`, with the recall at the interview); sums are
     `math.fsum`, so they do not depend on the rows' order. Two queries: the topics (unless given) and the weakest cards' questions.
     """
-    interview = interview_of(preferences)
-    if interview is None or interview.date < today:
+    interview = _interview_ahead(preferences, today)
+    if interview is None:
         return None
     target = preferences.desired_retention
     rows = deck_rows(user=user, preferences=preferences) if rows is None else rows
@@ -587,8 +593,7 @@ def dashboard_figures(
     topic_list = topics_in_order()
     retention_rows = _topic_rows(retention_sums, topic_list)
     passed, total = sum(row[1] for row in retention_rows), sum(row[2] for row in retention_rows)
-    interview = interview_of(preferences)
-    if interview is not None and interview.date >= today:
+    if _interview_ahead(preferences, today) is not None:
         rows = deck_snapshot(user=user, preferences=preferences, content=content, today=today, topics=topics)
         by_state = cards_by_state(user=user, rows=rows)
         forecast = forecast_from_rows(rows, starts=forecast_starts(preferences=preferences, today=today))
