@@ -209,6 +209,37 @@ class ReviewLog(models.Model):
         return f"review {self.pk} of card {self.card_id}"
 
 
+class ReviewTally(models.Model):
+    """Review logs counted per learner, review day and topic (the topic of the log's card's question).
+
+    Kept by database triggers (migration 0006_review_tally), so every write to the logs counts: ratings,
+    undo, deck removal, account deletion, the admin, raw SQL. The dashboard reads the heatmap's counts and
+    true retention from these few rows instead of the year's logs. Only rows with reviews are kept.
+    """
+
+    # No single-column indexes: the unique (user, day, topic) index serves the user's rows, topics are rarely deleted.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField(_("review day"))
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+", db_index=False)
+    reviews = models.PositiveIntegerField(_("reviews"))
+    # True retention's counts: reviews of cards in the Review state, and of those the ones not rated Again.
+    retention_total = models.PositiveIntegerField()
+    retention_passed = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("review tally")
+        verbose_name_plural = _("review tallies")
+        constraints = [models.UniqueConstraint(fields=["user", "day", "topic"], name="reviewtally_unique_user_day_topic")]
+        # Covering: a year of a learner's counts is read without touching the table's rows.
+        indexes = [
+            models.Index(fields=["user", "day", "topic", "reviews", "retention_total", "retention_passed"],
+                         name="reviewtally_user_day_cover"),
+        ]
+
+    def __str__(self):
+        return f"{self.reviews} reviews of topic {self.topic_id} by {self.user_id} on {self.day}"
+
+
 class FsrsFit(models.Model):
     """One fit of a learner's FSRS-6 parameters to their review logs, with both models' losses on those logs."""
 

@@ -20,10 +20,12 @@ from django.utils.translation import gettext, pgettext_lazy
 from kbase.models import Question, Topic, content_version, is_zh
 from quiz import charts
 from quiz.days import day_start
-from quiz.models import Card, Preferences, Rating, State
+from quiz.models import Card, Preferences, ReviewTally, State
 from quiz.queue import INTERVIEW_MARGIN_DAYS, ReviewQueue, new_card_pace, plain_sql, review_queue
 from quiz.scheduling import scheduler_for
 from quiz.services import Interview, interview_of
+
+TALLY = ReviewTally._meta.db_table
 
 # Short enough for the heatmap's 30-pixel label column in both languages.
 HEATMAP_WEEKDAYS = [
@@ -320,12 +322,13 @@ class DashboardFigures:
 
 
 def daily_review_counts(*, user: AbstractBaseUser, since: date | None = None, until: date | None = None) -> dict[date, int]:
-    """Reviews per review day from `since` to `until` (inclusive; open ends if None): one grouped range scan of the
-    user-and-day index, by plain SQL (the ORM's rows cost a quarter of the scan)."""
+    """Reviews per review day from `since` to `until` (inclusive; open ends if None): summed over topics from the
+    review tally (a day's few rows instead of its logs), by plain SQL."""
     adapt = connection.ops.adapt_datefield_value
     with connection.cursor() as cursor:
         # The day column keeps its declared type, so both databases return dates.
-        cursor.execute(plain_sql("SELECT day, COUNT(*) FROM {log} WHERE user_id = %s AND day >= %s AND day <= %s GROUP BY day"),
+        cursor.execute(plain_sql("SELECT day, SUM(reviews) FROM {tally} WHERE user_id = %s AND day >= %s AND day <= %s"
+                                 " GROUP BY day", tally=TALLY),
                        [user.pk, adapt(since or date.min), adapt(until or date.max)])
         return dict(cursor.fetchall())
 
@@ -410,56 +413,19 @@ def due_forecast(*, user: AbstractBaseUser, preferences: Preferences, today: dat
         return _forecast((due for (due,) in cursor.fetchall()), starts=starts)
 
 
-# Per card, named by its question (one card per user and question): driven by the user's cards in the
-# (user, question) unique index, each seeking its logs in the window on the (user, state_before, card, day,
-# rating) index, so SQLite reads no table row and sorts nothing.
+# True retention per topic from the review tally: a year is ~7,000 rows of its covering index where the logs
+# were ~33,000 entries (10 ms), with no question -> topic map to read.
 RETENTION_SQL = (
-    "SELECT {card}.question_id, COUNT(*), COUNT(*) FILTER (WHERE {log}.rating > %s) FROM {card} CROSS JOIN {log}"
-    " WHERE {card}.user_id = %s AND {log}.user_id = %s AND {log}.state_before = %s AND {log}.card_id = {card}.id"
-    " AND {log}.day >= %s AND {log}.day <= %s GROUP BY {card}.question_id"
+    "SELECT topic_id, SUM(retention_passed), SUM(retention_total) FROM {tally} WHERE user_id = %s AND day >= %s"
+    " AND day <= %s GROUP BY topic_id HAVING SUM(retention_total) > 0"
 )
 
 
-def _retention_per_card(*, user: AbstractBaseUser, first: date, last: date, topic_of: dict[int, int]) -> dict[int, list[int]]:
-    """Topic id -> [passed, total] over reviews of Review-state cards on days first..last, for long ranges.
-
-    Counted per card in SQL and summed per topic here with question -> topic read from the covering topic
-    index: a join to the questions reads their wide rows (5x slower at 100,000 logs). Plain SQL: through
-    the ORM, building the 5,000 rows cost as much as counting them.
-    """
+def _retention_sums(*, user: AbstractBaseUser, first: date, last: date) -> dict[int, list[int]]:
+    """Topic id -> [passed, total] over reviews of Review-state cards on days first..last (not rated Again: passed)."""
     adapt = connection.ops.adapt_datefield_value
     with connection.cursor() as cursor:
-        cursor.execute(plain_sql(RETENTION_SQL),
-                       [Rating.AGAIN, user.pk, user.pk, State.REVIEW, adapt(first), adapt(last)])
-        per_card = cursor.fetchall()
-    sums: dict[int, list[int]] = {}
-    for question_id, total, passed in per_card:
-        counts = sums.get(topic_of[question_id])
-        if counts is None:
-            counts = sums[topic_of[question_id]] = [0, 0]
-        counts[0] += passed
-        counts[1] += total
-    return sums
-
-
-# The logs of a few days (today, a new day) on the (user, day, ...) index, each joined to its card and question.
-RETENTION_JOINED_SQL = (
-    "SELECT {question}.topic_id, COUNT(*) FILTER (WHERE {log}.rating > %s), COUNT(*)"
-    " FROM {log} INNER JOIN {card} ON {card}.id = {log}.card_id INNER JOIN {question} ON {question}.id = {card}.question_id"
-    " WHERE {log}.user_id = %s AND {log}.state_before = %s AND {log}.day >= %s AND {log}.day <= %s"
-    " GROUP BY {question}.topic_id"
-)
-
-
-def _retention_joined(*, user: AbstractBaseUser, first: date, last: date) -> dict[int, list[int]]:
-    """The same sums as `_retention_per_card` through a join: cheaper for a few days of logs (today, a new day).
-
-    Plain SQL: on every dashboard drawn after a rating, the ORM took longer to build this join than SQLite to run it.
-    """
-    adapt = connection.ops.adapt_datefield_value
-    with connection.cursor() as cursor:
-        cursor.execute(plain_sql(RETENTION_JOINED_SQL),
-                       [Rating.AGAIN, user.pk, State.REVIEW, adapt(first), adapt(last)])
+        cursor.execute(plain_sql(RETENTION_SQL, tally=TALLY), [user.pk, adapt(first), adapt(last)])
         return {topic_id: [passed, total] for topic_id, passed, total in cursor.fetchall()}
 
 
@@ -485,25 +451,22 @@ def _topic_rows(sums: dict[int, list[int]], topics: list[Topic] | None = None) -
     ]
 
 
-def retention_by_topic(
-    *, user: AbstractBaseUser, since: date, until: date | None = None, topic_of: dict[int, int] | None = None
-) -> list[tuple[str, int, int]]:
+def retention_by_topic(*, user: AbstractBaseUser, since: date, until: date | None = None) -> list[tuple[str, int, int]]:
     """True retention per topic: of the reviews of Review-state cards from `since` to `until`, how many were not Again."""
-    topic_of = question_topics() if topic_of is None else topic_of
-    return _topic_rows(_retention_per_card(user=user, first=since, last=until or date.max, topic_of=topic_of))
+    return _topic_rows(_retention_sums(user=user, first=since, last=until or date.max))
 
 
 # Past days a cached history that many days behind is brought forward by; further behind, it is read again.
 HISTORY_STEP_MAX = 60
 
 
-def _history_from_scratch(*, user: AbstractBaseUser, since: date, through: date, topics: Callable[[], dict]) -> dict:
+def _history_from_scratch(*, user: AbstractBaseUser, since: date, through: date) -> dict:
     counts = daily_review_counts(user=user, since=since, until=through)
     run = streak(counts, today=through + timedelta(days=1))
     if run >= (through - since).days + 1:
         # The streak runs back past the window.
         run += days_in_a_row(user=user, ending=since - timedelta(days=1))
-    retention = _retention_per_card(user=user, first=since, last=through, topic_of=topics())
+    retention = _retention_sums(user=user, first=since, last=through)
     return {"since": since, "through": through, "counts": counts, "streak": run, "retention": retention}
 
 
@@ -518,16 +481,14 @@ def _history_advanced(history: dict, *, user: AbstractBaseUser, since: date, thr
         run = run + 1 if added.get(day) else 0
         day += timedelta(days=1)
     retention = {topic_id: list(sums) for topic_id, sums in history["retention"].items()}
-    _add_sums(retention, _retention_joined(user=user, first=history["through"] + timedelta(days=1), last=through))
+    _add_sums(retention, _retention_sums(user=user, first=history["through"] + timedelta(days=1), last=through))
     if since > history["since"]:
-        dropped = _retention_joined(user=user, first=history["since"], last=since - timedelta(days=1))
+        dropped = _retention_sums(user=user, first=history["since"], last=since - timedelta(days=1))
         _add_sums(retention, dropped, sign=-1)
     return {"since": since, "through": through, "counts": counts, "streak": run, "retention": retention}
 
 
-def review_history(
-    *, user: AbstractBaseUser, preferences: Preferences, today: date, content: int, topics: Callable[[], dict] = question_topics
-) -> dict:
+def review_history(*, user: AbstractBaseUser, preferences: Preferences, today: date, content: int) -> dict:
     """Past days' review figures (days before today): counts per day in the heatmap's window, the streak that
     ends yesterday, and true retention per topic; today's part is added live by `dashboard_figures`.
 
@@ -544,7 +505,7 @@ def review_history(
     if history is not None and history["through"] < through and (through - history["through"]).days <= HISTORY_STEP_MAX:
         history = _history_advanced(history, user=user, since=since, through=through)
     else:
-        history = _history_from_scratch(user=user, since=since, through=through, topics=topics)
+        history = _history_from_scratch(user=user, since=since, through=through)
     cache.set(key, history, DASHBOARD_CACHE_SECONDS)
     return history
 
@@ -585,11 +546,11 @@ def dashboard_figures(
     today = queue.day.date
     # Question -> topic, read at most once, and only if a cache has to be filled.
     topics = functools.cache(question_topics)
-    history = review_history(user=user, preferences=preferences, today=today, content=content, topics=topics)
+    history = review_history(user=user, preferences=preferences, today=today, content=content)
     counts = {**history["counts"], today: queue.done} if queue.done else history["counts"]
     retention_sums = {topic_id: list(sums) for topic_id, sums in history["retention"].items()}
     if queue.done:
-        _add_sums(retention_sums, _retention_joined(user=user, first=today, last=today))
+        _add_sums(retention_sums, _retention_sums(user=user, first=today, last=today))
     topic_list = topics_in_order()
     retention_rows = _topic_rows(retention_sums, topic_list)
     passed, total = sum(row[1] for row in retention_rows), sum(row[2] for row in retention_rows)

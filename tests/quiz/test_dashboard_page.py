@@ -226,9 +226,9 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(client, django_assert_num
     user = make_user()
     client.force_login(user)
     # user (the session comes from the shared cache), preferences; due and today's log counts, new cards;
-    # content version; past days' counts, retention (question->topic, per-card counts); topics; cards per
+    # content version; past days' counts and retention (both from the review tally); topics; cards per
     # state, cards due in the next 30 days (no interview date: no deck snapshot); expired quizzes, quiz scores
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         client.get(DASHBOARD)
     topic = make_topic("many")
     today = timezone.now().date()
