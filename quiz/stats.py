@@ -1,6 +1,5 @@
 """Dashboard figures for one learner: today, streak, review heatmap, due forecast, true retention, card states."""
 
-import functools
 import heapq
 import math
 import zlib
@@ -83,6 +82,27 @@ def question_topics() -> dict[int, int]:
     with connection.cursor() as cursor:
         cursor.execute(plain_sql("SELECT id, topic_id FROM {question}"))
         return dict(cursor.fetchall())
+
+
+# (content version, question id -> topic id): this worker's copy of `question_topics` (2 ms to read at 5,000 questions).
+_topics_read: tuple[int, dict[int, int]] | None = None
+
+
+def question_topics_at(content: int) -> dict[int, int]:
+    """`question_topics`, kept per worker for one content version, which every question or topic write bumps
+    (kbase.models.bump_content_version). `content` must be read before this: a write committed between the
+    two reads is then stored under the older version, and read again at the next one."""
+    global _topics_read
+    read = _topics_read
+    if read is None or read[0] != content:
+        read = _topics_read = (content, question_topics())
+    return read[1]
+
+
+def forget_question_topics() -> None:
+    """Drop this worker's copy (tests: a rolled-back test database reuses content versions)."""
+    global _topics_read
+    _topics_read = None
 
 
 def _to_naive_utc(moment: datetime) -> datetime:
@@ -544,8 +564,6 @@ def dashboard_figures(
     queue = queue or review_queue(user=user, preferences=preferences, now=now, pick_card=False)
     content = content_version() if content is None else content
     today = queue.day.date
-    # Question -> topic, read at most once, and only if a cache has to be filled.
-    topics = functools.cache(question_topics)
     history = review_history(user=user, preferences=preferences, today=today, content=content)
     counts = {**history["counts"], today: queue.done} if queue.done else history["counts"]
     retention_sums = {topic_id: list(sums) for topic_id, sums in history["retention"].items()}
@@ -555,7 +573,8 @@ def dashboard_figures(
     retention_rows = _topic_rows(retention_sums, topic_list)
     passed, total = sum(row[1] for row in retention_rows), sum(row[2] for row in retention_rows)
     if _interview_ahead(preferences, today) is not None:
-        rows = deck_snapshot(user=user, preferences=preferences, content=content, today=today, topics=topics)
+        rows = deck_snapshot(user=user, preferences=preferences, content=content, today=today,
+                             topics=lambda: question_topics_at(content))
         by_state = cards_by_state(user=user, rows=rows)
         forecast = forecast_from_rows(rows, starts=forecast_starts(preferences=preferences, today=today))
     else:

@@ -12,13 +12,16 @@ def _clear_cache():
     undo it); deactivating keeps a later test that reads translated names from depending on the order.
     """
     from kbase.search import ROWS  # search rows, per worker: a rolled-back test database reuses content versions
+    from quiz.stats import forget_question_topics  # question -> topic, per worker, likewise
 
     cache.clear()
     caches["shared"].clear()
     ROWS.clear()
+    forget_question_topics()
     translation.deactivate()
     yield
     cache.clear()
     caches["shared"].clear()
     ROWS.clear()
+    forget_question_topics()
     translation.deactivate()

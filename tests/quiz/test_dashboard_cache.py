@@ -16,7 +16,8 @@ from django.core.cache import cache
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbase.models import Question
+from kbase.models import Question, content_version
+from quiz import stats
 from quiz.admin import ReviewLogAdmin
 from quiz.models import Card, Preferences, Rating, ReviewLog, State
 from quiz.scheduling import DEFAULT_PARAMETERS, scheduler_for, to_fsrs
@@ -42,9 +43,11 @@ def page(client, path=DASHBOARD):
 
 
 def assert_as_from_scratch(client, path=DASHBOARD):
-    """The page drawn with the caches as they are equals the page drawn from an empty cache; returns it."""
+    """The page drawn with the caches as they are equals the page drawn from an empty cache (and without the
+    worker's question -> topic copy); returns it."""
     cached = page(client, path)
     cache.clear()
+    stats.forget_question_topics()
     assert cached == page(client, path)
     return cached
 
@@ -245,6 +248,27 @@ def test_a_topic_change_in_the_content_matches_from_scratch(client, learner):
     Question.objects.filter(pk=cards[4].question_id).update(topic=make_topic("elsewhere", position=9))
 
     assert "Elsewhere" in assert_as_from_scratch(client)
+
+
+@pytest.mark.parametrize("write", ["update", "save", "bulk_update", "bulk_create"])
+def test_the_workers_question_topics_follow_every_content_write(db, write):
+    topic, other = make_topic("first"), make_topic("second")
+    question = make_question("moving", topic=topic)
+    assert stats.question_topics_at(content_version())[question.pk] == topic.pk
+
+    if write == "update":
+        Question.objects.filter(pk=question.pk).update(topic=other)
+    elif write == "save":
+        question.topic = other
+        question.save()
+    elif write == "bulk_update":
+        question.topic = other
+        Question.objects.bulk_update([question], ["topic"])
+    else:
+        Question.objects.bulk_create([Question(slug="new", number=99, topic=other, question_en="?", question_zh="?")])
+        question = Question.objects.get(slug="new")
+
+    assert stats.question_topics_at(content_version())[question.pk] == other.pk
 
 
 def test_deleting_a_log_in_the_admin_matches_from_scratch(client, learner):
