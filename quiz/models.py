@@ -198,11 +198,10 @@ class ReviewLog(models.Model):
             models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=4), name="reviewlog_rating_1_4"),
             models.CheckConstraint(condition=Q(state_before__lte=3), name="reviewlog_state_before_valid"),
         ]
-        # Covering index: today's counts, the heatmap and true retention read it without touching rows.
+        # Covering index: today's counts and the streak's days read it without touching rows (the heatmap and
+        # true retention read quiz.ReviewTally).
         indexes = [
             models.Index(fields=["user", "day", "state_before", "rating", "card"], name="reviewlog_user_day_cover"),
-            # True retention per card in card order: the dashboard's per-card counts read it without a sort.
-            models.Index(fields=["user", "state_before", "card", "day", "rating"], name="reviewlog_user_state_card"),
         ]
 
     def __str__(self):
