@@ -48,7 +48,9 @@ def scanned(query):
 def test_the_database_keeps_the_index_after_every_migration():
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'kbase_question'")
+            # The search index's own triggers (quiz's review tally has one on this table too).
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'kbase_question'"
+                           " AND name LIKE 'kbase_question_search%'")
             assert {row[0] for row in cursor.fetchall()} == {
                 "kbase_question_search_insert", "kbase_question_search_update", "kbase_question_search_delete",
             }
