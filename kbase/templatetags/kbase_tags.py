@@ -1,6 +1,10 @@
+import re
+
 from django import template
+from django.template.loader_tags import BlockNode
 from django.urls import get_script_prefix
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from kbase.links import page_url
@@ -26,22 +30,98 @@ def same_for_everyone(parser, token):
 
     For parts of the page frame that depend on nothing else (menu links, static file URLs, fixed text): they
     were re-rendered on every page (URL reversals, translations, manifest look-ups) for the same output. Nothing
-    per request may go inside: no CSRF token, CSP nonce, path, query or user data beyond being signed in.
+    per request may go inside, except in a {% per_request %}…{% endper_request %} hole: the CSRF token, the
+    CSP nonce, the path, the query, messages, user data beyond being signed in. A {% block %} inside must sit
+    in a hole (its content comes from the page that extends the template; the parser refuses it otherwise).
+    A hole is rendered with the page's context, so it must not sit inside a {% for %} or {% with %} of the
+    cached part (the recording refuses a hole rendered twice).
     """
     nodelist = parser.parse(("endsame_for_everyone",))
     parser.delete_first_token()
     return SameForEveryoneNode(nodelist)
 
 
-class SameForEveryoneNode(template.Node):
+@register.tag
+def per_request(parser, token):
+    """{% per_request %}…{% endper_request %}: a hole in {% same_for_everyone %}, rendered on every request."""
+    nodelist = parser.parse(("endper_request",))
+    parser.delete_first_token()
+    return PerRequestNode(nodelist)
+
+
+_RECORDING = "_kubeprep_holes"  # attribute of the Context while a same_for_everyone part is being recorded
+_HOLE = re.compile("\x00kubeprep-hole:([0-9]+)\x00")
+
+
+class PerRequestNode(template.Node):
     def __init__(self, nodelist):
         self.nodelist = nodelist
+
+    def render(self, context):
+        holes = getattr(context, _RECORDING, None)
+        if holes is None:  # not inside a part being recorded: an ordinary render
+            return self.nodelist.render(context)
+        holes.append(self.nodelist)
+        return f"\x00kubeprep-hole:{len(holes) - 1}\x00"
+
+
+def _blocks_outside_holes(nodelist):
+    for node in nodelist:
+        if isinstance(node, BlockNode):
+            yield node.name
+        elif not isinstance(node, PerRequestNode):
+            for attr in node.child_nodelists:
+                yield from _blocks_outside_holes(getattr(node, attr, None) or ())
+
+
+class SameForEveryoneNode(template.Node):
+    def __init__(self, nodelist):
+        blocks = list(_blocks_outside_holes(nodelist))
+        if blocks:
+            raise template.TemplateSyntaxError(
+                f"{{% block {blocks[0]} %}} inside {{% same_for_everyone %}} must sit in a {{% per_request %}} hole."
+            )
+        self.nodelist = nodelist
         self.rendered = {}  # the node lives in the cached template, one per worker
+        self.by_type = {}
+
+    def get_nodes_by_type(self, nodetype):
+        # Django's {% extends %} looks for the parent's blocks on every render; the nodes never change.
+        nodes = self.by_type.get(nodetype)
+        if nodes is None:
+            nodes = self.by_type[nodetype] = super().get_nodes_by_type(nodetype)
+        return list(nodes)
 
     def render(self, context):
         user = context.get("user")
         key = (get_language(), get_script_prefix(), bool(user is not None and user.is_authenticated))
-        html = self.rendered.get(key)
-        if html is None:
-            html = self.rendered[key] = self.nodelist.render(context)
-        return html
+        pieces = self.rendered.get(key)
+        if pieces is None:
+            pieces = self.rendered[key] = self.record(context)
+        if len(pieces) == 1:
+            return pieces[0]
+        return SafeString("".join([piece if type(piece) is str else piece.render(context) for piece in pieces]))
+
+    def record(self, context):
+        """The part as a tuple of its fixed text (str) and its holes (NodeList), in order."""
+        outer = getattr(context, _RECORDING, None)
+        holes = []
+        setattr(context, _RECORDING, holes)
+        try:
+            html = str(self.nodelist.render(context))
+        finally:
+            setattr(context, _RECORDING, outer)
+        parts = _HOLE.split(html)
+        found = [int(number) for number in parts[1::2]]
+        if found != list(range(len(holes))):
+            raise template.TemplateSyntaxError(
+                "A {% per_request %} hole in {% same_for_everyone %} was rendered twice or dropped: keep holes out "
+                "of loops and filters of the cached part."
+            )
+        pieces = []
+        for index, text in enumerate(parts):
+            if index % 2:
+                pieces.append(holes[int(text)])
+            elif text:
+                pieces.append(str(text))
+        return tuple(pieces) or ("",)
