@@ -13,7 +13,7 @@ from kbase.bilingual import aligned_sections
 from kbase.context_processors import language_links
 from kbase.models import Question, Topic, is_zh
 from kbase.page_cache import nothing_of_their_own, page_cache, request_content_version
-from kbase.search import result_rows
+from kbase.search import result_rows, rows_html
 from kbase.search_index import ranked, search_terms
 from kbase.tags import tag_label
 from quiz import deck_state
@@ -146,7 +146,7 @@ def search(request):
         results = result_rows(request_content_version(request), found.ids, search_terms(query), _result_questions)
         page = Paginator(range(found.total), SEARCH_PAGE_SIZE).page(number)  # the total counted with the ranking
     template = "kbase/search.html#results" if request.htmx else "kbase/search.html"
-    return render(request, template, {"query": query, "results": results, "page": page})
+    return render(request, template, {"query": query, "results": results, "rows_html": rows_html(results), "page": page})
 
 
 def _result_questions(ids):
