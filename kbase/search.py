@@ -14,7 +14,7 @@ from collections import OrderedDict
 from typing import NamedTuple
 
 from django.template import loader
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from kbase.models import is_zh
@@ -45,6 +45,9 @@ def plain_text(markdown_text):
     return " ".join(text.split())
 
 
+_ESCAPED = re.compile("[&<>\"']")  # the characters html.escape replaces
+
+
 class Highlighter:
     """Snippets for one query's terms: the patterns are compiled once for the page's rows.
 
@@ -59,23 +62,40 @@ class Highlighter:
         self.pattern = re.compile("|".join(map(re.escape, longest_first)), re.IGNORECASE) if ordered else None
         # Centre on the whole phrase ("rolling update", "rolling-update") when the text has it.
         self.phrase = re.compile(r"[\s-]".join(map(re.escape, ordered)), re.IGNORECASE) if len(ordered) > 1 else None
+        # The same, case-sensitive, for a lower-cased text: a search through a whole answer is ~8x faster.
+        lowered = [term.lower() for term in ordered]
+        self.lower_pattern = (
+            re.compile("|".join(map(re.escape, sorted(lowered, key=len, reverse=True)))) if ordered else None
+        )
+        self.lower_phrase = re.compile(r"[\s-]".join(map(re.escape, lowered))) if len(ordered) > 1 else None
 
     def snippet(self, text):
         """HTML: about `width` characters of plain `text` (see `plain_text`) around the first term, every term in <mark>."""
         return mark_safe(self.snippet_html(text))
 
-    def snippet_html(self, text):
-        """`snippet` as a plain str (result_rows joins 20 of them into one page fragment)."""
+    def snippet_html(self, text, lower=None):
+        """`snippet` as a plain str (result_rows joins 20 of them into one page fragment).
+
+        `lower`, if given, is text.lower() with every character at its offset in `text` (see `lower_text`): the
+        first term is looked for in it, case-sensitively.
+        """
         if not text:
             return ""
-        pattern, phrase, width = self.pattern, self.phrase, self.width
-        first = (phrase.search(text) if phrase else None) or (pattern.search(text) if pattern else None)
+        pattern, width = self.pattern, self.width
+        if lower is None:
+            phrase, first_of, searched = self.phrase, pattern, text
+        else:
+            phrase, first_of, searched = self.lower_phrase, self.lower_pattern, lower
+        first = (phrase.search(searched) if phrase else None) or (first_of.search(searched) if first_of else None)
         start = max(0, first.start() - width // 3) if first else 0
         if start:
             space = text.find(" ", start, first.start()) if first else -1
             start = space + 1 if space != -1 else start
         end = min(len(text), start + width)
         window = text[start:end]
+        if _ESCAPED.search(window) is None:  # nothing to escape (most windows): one substitution marks every term
+            marked = pattern.sub(r"<mark>\g<0></mark>", window) if pattern else window
+            return ("…" if start else "") + marked + ("…" if end < len(text) else "")
         pieces = ["…"] if start else []
         position = 0
         escape = html.escape
@@ -98,6 +118,7 @@ class _Row(NamedTuple):
     tail: str  # and after it
     bare: str  # the row without a snippet (an answer with no plain text)
     text: str  # the answer in the active language as plain text, what snippets are cut from
+    lower: str | None  # lower_text(text)
 
 
 class ResultRow(NamedTuple):
@@ -152,7 +173,16 @@ def _render_row(question):
 
     head, _slot, tail = render(mark_safe(SNIPPET_SLOT)).partition(SNIPPET_SLOT)
     answer = question.answer_zh if is_zh() else question.answer_en
-    return _Row(question.slug, head, tail, render(""), plain_text(answer))
+    text = plain_text(answer)
+    return _Row(question.slug, head, tail, render(""), text, lower_text(text))
+
+
+def lower_text(text):
+    """text.lower() if it keeps every character at its offset (else None); `text` itself if nothing changes."""
+    lower = text.lower()
+    if lower == text:
+        return text
+    return lower if len(lower) == len(text) else None
 
 
 ROWS = RowCache()
@@ -165,11 +195,11 @@ def result_rows(version, ids, terms, load):
     results = []
     for row in (rows.get(pk) for pk in ids):
         if row is not None:
-            snippet = snippet_html(row.text)
-            results.append(ResultRow(row.slug, mark_safe(row.head + snippet + row.tail if snippet else row.bare)))
+            snippet = snippet_html(row.text, row.lower)
+            results.append(ResultRow(row.slug, SafeString(row.head + snippet + row.tail if snippet else row.bare)))
     return results
 
 
 def rows_html(results):
     """The rows of `result_rows` as one HTML fragment (one template variable instead of a loop of 20)."""
-    return mark_safe("".join([row.html for row in results]))
+    return SafeString("".join([row.html for row in results]))

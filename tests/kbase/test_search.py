@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kbase.models import Question
-from kbase.search import Highlighter, plain_text
+from kbase.search import Highlighter, lower_text, plain_text
 from tests.kbase.helpers import make_question, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -75,9 +75,49 @@ def test_snippets_escape_content_before_marking_it(client, content):
 
 @given(text=st.text(max_size=300), term=st.text(min_size=1, max_size=5))
 def test_a_snippet_never_contains_markup_other_than_mark(text, term):
-    html = str(Highlighter([term.lower()]).snippet(plain_text(text)))
-    stripped = html.replace("<mark>", "").replace("</mark>", "")
-    assert "<" not in stripped and ">" not in stripped
+    highlighter, plain = Highlighter([term.lower()]), plain_text(text)
+    for html in (str(highlighter.snippet(plain)), highlighter.snippet_html(plain, lower_text(plain))):
+        stripped = html.replace("<mark>", "").replace("</mark>", "")
+        assert "<" not in stripped and ">" not in stripped
+
+
+def _snippet_as_first_written(terms, text, width=180):
+    """Highlighter.snippet as it was before the search through a lower-cased copy and the one-substitution path."""
+    import html
+    import re
+
+    ordered = [term for term in dict.fromkeys(terms) if term]
+    pattern = re.compile("|".join(map(re.escape, sorted(ordered, key=len, reverse=True))), re.IGNORECASE)
+    phrase = re.compile(r"[\s-]".join(map(re.escape, ordered)), re.IGNORECASE) if len(ordered) > 1 else None
+    if not text:
+        return ""
+    first = (phrase.search(text) if phrase else None) or pattern.search(text)
+    start = max(0, first.start() - width // 3) if first else 0
+    if start:
+        space = text.find(" ", start, first.start()) if first else -1
+        start = space + 1 if space != -1 else start
+    end = min(len(text), start + width)
+    window, pieces, position = text[start:end], ["…"] if start else [], 0
+    for match in pattern.finditer(window):
+        pieces += [html.escape(window[position:match.start()]), f"<mark>{html.escape(match.group())}</mark>"]
+        position = match.end()
+    pieces.append(html.escape(window[position:]))
+    return "".join(pieces + (["…"] if end < len(text) else []))
+
+
+# What answers hold: ASCII (quotes and ampersands included) and Chinese.
+_CONTENT_CHARACTERS = st.characters(codec="ascii") | st.sampled_from("探针滚动更新容器")
+
+
+@given(text=st.text(alphabet=_CONTENT_CHARACTERS, max_size=600),
+       terms=st.lists(st.sampled_from(["pod", "Probe", "a", "&", "'", "探针", "更新", "x-y"])
+                      | st.text(alphabet=_CONTENT_CHARACTERS, max_size=3), min_size=1, max_size=3))
+def test_snippets_are_what_they_were_with_or_without_the_lower_cased_copy(text, terms):
+    terms = [term.lower() for term in terms if term.strip()] or ["pod"]
+    plain, highlighter = plain_text(text), Highlighter(terms)
+    expected = _snippet_as_first_written(terms, plain)
+    assert highlighter.snippet_html(plain) == expected
+    assert highlighter.snippet_html(plain, lower_text(plain)) == expected
 
 
 def test_tags_are_links_to_a_tag_listing_labelled_in_chinese(client, content):
