@@ -24,6 +24,18 @@ def tag_link(tag):
     return format_html('<a class="tag" href="{}">{}</a>', page_url("kbase:tag", tag), _tag_label(tag))
 
 
+@register.simple_tag(takes_context=True)
+def language_url(context, code):
+    """This page's URL in language `code`, from the page's `language_links` (kbase.context_processors).
+
+    For the language switch, whose markup is the same for everyone (a hole in {% same_for_everyone %}).
+    """
+    for link in context.get("language_links", ()):
+        if link["code"] == code:
+            return link["url"]
+    return ""
+
+
 @register.tag
 def same_for_everyone(parser, token):
     """{% same_for_everyone %}…{% endsame_for_everyone %}: rendered once per worker, language and signed-in state.
@@ -33,8 +45,8 @@ def same_for_everyone(parser, token):
     per request may go inside, except in a {% per_request %}…{% endper_request %} hole: the CSRF token, the
     CSP nonce, the path, the query, messages, user data beyond being signed in. A {% block %} inside must sit
     in a hole (its content comes from the page that extends the template; the parser refuses it otherwise).
-    A hole is rendered with the page's context, so it must not sit inside a {% for %} or {% with %} of the
-    cached part (the recording refuses a hole rendered twice).
+    A hole is rendered with the page's context plus the variables the cached part around it had set when it
+    was recorded (a {% for %} or {% with %} of the cached part), so a hole in a loop renders once per item.
     """
     nodelist = parser.parse(("endsame_for_everyone",))
     parser.delete_first_token()
@@ -58,11 +70,28 @@ class PerRequestNode(template.Node):
         self.nodelist = nodelist
 
     def render(self, context):
-        holes = getattr(context, _RECORDING, None)
-        if holes is None:  # not inside a part being recorded: an ordinary render
+        recording = getattr(context, _RECORDING, None)
+        if recording is None:  # not inside a part being recorded: an ordinary render
             return self.nodelist.render(context)
-        holes.append(self.nodelist)
+        holes, depth = recording
+        around = {}
+        for variables in context.dicts[depth:]:  # what loops and withs of the cached part set
+            around.update(variables)
+        holes.append(_Hole(self.nodelist, around))
         return f"\x00kubeprep-hole:{len(holes) - 1}\x00"
+
+
+class _Hole:
+    __slots__ = ("nodelist", "around")
+
+    def __init__(self, nodelist, around):
+        self.nodelist, self.around = nodelist, around
+
+    def render(self, context):
+        if not self.around:
+            return self.nodelist.render(context)
+        with context.push(self.around):
+            return self.nodelist.render(context)
 
 
 def _blocks_outside_holes(nodelist):
@@ -103,10 +132,10 @@ class SameForEveryoneNode(template.Node):
         return SafeString("".join([piece if type(piece) is str else piece.render(context) for piece in pieces]))
 
     def record(self, context):
-        """The part as a tuple of its fixed text (str) and its holes (NodeList), in order."""
+        """The part as a tuple of its fixed text (str) and its holes (_Hole), in order."""
         outer = getattr(context, _RECORDING, None)
         holes = []
-        setattr(context, _RECORDING, holes)
+        setattr(context, _RECORDING, (holes, len(context.dicts)))
         try:
             html = str(self.nodelist.render(context))
         finally:
@@ -115,8 +144,8 @@ class SameForEveryoneNode(template.Node):
         found = [int(number) for number in parts[1::2]]
         if found != list(range(len(holes))):
             raise template.TemplateSyntaxError(
-                "A {% per_request %} hole in {% same_for_everyone %} was rendered twice or dropped: keep holes out "
-                "of loops and filters of the cached part."
+                "A {% per_request %} hole in {% same_for_everyone %} was dropped or repeated: keep holes out of "
+                "filters and translations of the cached part."
             )
         pieces = []
         for index, text in enumerate(parts):
