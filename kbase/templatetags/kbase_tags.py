@@ -122,17 +122,19 @@ class SameForEveryoneNode(template.Node):
         return list(nodes)
 
     def render(self, context):
+        if getattr(context, _RECORDING, None) is not None:  # inside a part being recorded: its holes are that part's
+            return self.nodelist.render(context)
         user = context.get("user")
         key = (get_language(), get_script_prefix(), bool(user is not None and user.is_authenticated))
         pieces = self.rendered.get(key)
         if pieces is None:
             pieces = self.rendered[key] = self.record(context)
-        if len(pieces) == 1:
-            return pieces[0]
+        if type(pieces) is str:
+            return pieces
         return SafeString("".join([piece if type(piece) is str else piece.render(context) for piece in pieces]))
 
     def record(self, context):
-        """The part as a tuple of its fixed text (str) and its holes (_Hole), in order."""
+        """The part as a tuple of its fixed text (str) and its holes (_Hole), in order; a str if it has no holes."""
         outer = getattr(context, _RECORDING, None)
         holes = []
         setattr(context, _RECORDING, (holes, len(context.dicts)))
@@ -153,4 +155,4 @@ class SameForEveryoneNode(template.Node):
                 pieces.append(holes[int(text)])
             elif text:
                 pieces.append(str(text))
-        return tuple(pieces) or ("",)
+        return tuple(pieces) if holes else "".join(pieces)
