@@ -262,3 +262,23 @@ def test_an_unpublished_question_is_neither_found_nor_counted(client, content):
     response = client.get("/en/search/", {"q": "CrashLoopBackOff"})
     assert slugs(response) == ["pod-status-values"]
     assert "1 result for “CrashLoopBackOff”" in response.content.decode()
+
+
+@given(query=st.text(max_size=30), number=st.integers(min_value=1, max_value=10_000))
+def test_page_links_quote_the_query_as_the_urlencode_filter_does(query, number):
+    from django.template import Context, Template
+
+    from kbase.views import _search_page_url
+
+    expected = Template("?q={{ query|urlencode }}&amp;page={{ number }}").render(Context({"query": query, "number": number}))
+    assert Template("{{ url }}").render(Context({"url": _search_page_url(query, number)})) == expected
+
+
+def test_a_middle_page_links_to_both_neighbours_in_the_full_page_and_the_fragment(client):
+    topic = make_topic("many", name_en="Many", name_zh="很多")
+    for number in range(45):
+        make_question(f"pod-{number}", topic=topic, number=100 + number, answer_en="A pod & a probe.")
+    for headers in ({}, {"HX-Request": "true"}):
+        html = client.get("/en/search/", {"q": "pod &", "page": "2"}, headers=headers).content.decode()
+        assert 'href="?q=pod%20%26&amp;page=1"' in html and 'href="?q=pod%20%26&amp;page=3"' in html
+        assert "Page 2 of 3" in html and ("<html" in html) == (not headers)
