@@ -46,6 +46,7 @@ def plain_text(markdown_text):
 
 
 _ESCAPED = re.compile("[&<>\"']")  # the characters html.escape replaces
+_ENTITY_NAMES = ("amp", "lt", "gt", "quot", "#x27")  # what it writes between & and ;
 
 
 class Highlighter:
@@ -68,6 +69,12 @@ class Highlighter:
             re.compile("|".join(map(re.escape, sorted(lowered, key=len, reverse=True)))) if ordered else None
         )
         self.lower_phrase = re.compile(r"[\s-]".join(map(re.escape, lowered))) if len(ordered) > 1 else None
+        # Terms that can match neither an escaped character nor inside an entity html.escape writes match the
+        # escaped window exactly where they match the window: then escape once and mark in one substitution.
+        self.escape_first = all(
+            not any(character in term for character in "&<>\"';") and not any(term in name for name in _ENTITY_NAMES)
+            for term in lowered
+        )
 
     def snippet(self, text):
         """HTML: about `width` characters of plain `text` (see `plain_text`) around the first term, every term in <mark>."""
@@ -93,7 +100,10 @@ class Highlighter:
             start = space + 1 if space != -1 else start
         end = min(len(text), start + width)
         window = text[start:end]
-        if _ESCAPED.search(window) is None:  # nothing to escape (most windows): one substitution marks every term
+        if self.escape_first:
+            marked = pattern.sub(r"<mark>\g<0></mark>", html.escape(window)) if pattern else html.escape(window)
+            return ("…" if start else "") + marked + ("…" if end < len(text) else "")
+        if _ESCAPED.search(window) is None:  # nothing to escape: one substitution marks every term
             marked = pattern.sub(r"<mark>\g<0></mark>", window) if pattern else window
             return ("…" if start else "") + marked + ("…" if end < len(text) else "")
         pieces = ["…"] if start else []
