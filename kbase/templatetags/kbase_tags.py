@@ -3,6 +3,7 @@ import re
 from django import template
 from django.template.loader_tags import BlockNode
 from django.urls import get_script_prefix
+from django.utils.functional import LazyObject, empty
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -103,6 +104,21 @@ def _blocks_outside_holes(nodelist):
                 yield from _blocks_outside_holes(getattr(node, attr, None) or ())
 
 
+def _refuse_what_is_per_request(context, html):
+    """Fail the first render, not every later page, when the response's CSP nonce or CSRF token got into a part."""
+    nonce, token = context.get("csp_nonce"), context.get("csrf_token")
+    used = []
+    if nonce:  # a LazyNonce is true once something used it
+        used.append(("CSP nonce", str(nonce)))
+    if isinstance(token, LazyObject) and token._wrapped is not empty:  # the csrf context processor's, once used
+        used.append(("CSRF token", str(token)))
+    for name, value in used:
+        if value and value in html:
+            raise template.TemplateSyntaxError(
+                f"The response's {name} is inside {{% same_for_everyone %}}: put it in a {{% per_request %}} hole."
+            )
+
+
 class SameForEveryoneNode(template.Node):
     def __init__(self, nodelist):
         blocks = list(_blocks_outside_holes(nodelist))
@@ -142,6 +158,7 @@ class SameForEveryoneNode(template.Node):
             html = str(self.nodelist.render(context))
         finally:
             setattr(context, _RECORDING, outer)
+        _refuse_what_is_per_request(context, html)
         parts = _HOLE.split(html)
         found = [int(number) for number in parts[1::2]]
         if found != list(range(len(holes))):

@@ -62,6 +62,25 @@ def test_a_hole_a_filter_drops_is_refused_rather_than_cached():
         render("{% same_for_everyone %}{% filter cut:'\x00' %}{% per_request %}x{% endper_request %}{% endfilter %}{% endsame_for_everyone %}")
 
 
+@pytest.mark.parametrize("source", [
+    "{% same_for_everyone %}<input value='{{ csrf_token }}'>{% endsame_for_everyone %}",
+    "{% same_for_everyone %}{% csrf_token %}{% endsame_for_everyone %}",
+    "{% same_for_everyone %}{% htmx_script %}{% endsame_for_everyone %}",
+    "{% same_for_everyone %}<script nonce='{{ csp_nonce }}'></script>{% endsame_for_everyone %}",
+])
+def test_the_response_s_nonce_or_token_in_a_cached_part_fails_the_first_render(rf, source):
+    from django.template import engines
+    from django.utils.csp import LazyNonce
+
+    request = rf.get("/")
+    request._csp_nonce = LazyNonce()
+    template = engines["django"].from_string("{% load kbase_tags django_htmx %}" + source)
+    with pytest.raises(TemplateSyntaxError, match="per_request"):
+        template.render({}, request)
+    ok = engines["django"].from_string("{% load kbase_tags %}{% same_for_everyone %}<i>{% per_request %}{{ csrf_token }}{{ csp_nonce }}{% endper_request %}</i>{% endsame_for_everyone %}")
+    assert ok.render({}, request) != ok.render({}, request)
+
+
 def test_a_hole_outside_a_cached_part_is_an_ordinary_render():
     assert render("{% per_request %}{{ own }}{% endper_request %}", own="x") == "x"
 
