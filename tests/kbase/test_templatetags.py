@@ -22,7 +22,10 @@ def render(source, **variables):
 
 
 def test_a_cached_part_is_rendered_once_and_its_holes_every_time():
-    template = ENGINE.from_string("{% load kbase_tags %}{% same_for_everyone %}[{{ fixed }}|{% per_request %}{{ own }}{% endper_request %}]{% endsame_for_everyone %}")
+    template = ENGINE.from_string(
+        "{% load kbase_tags %}{% same_for_everyone %}[{{ fixed }}|{% per_request %}{{ own }}{% endper_request %}]"
+        "{% endsame_for_everyone %}"
+    )
     assert template.render(Context({"fixed": "a", "own": 1})) == "[a|1]"
     assert template.render(Context({"fixed": "b", "own": 2})) == "[a|2]"  # the fixed part as first recorded
     with translation.override("zh-hans"):
@@ -77,7 +80,10 @@ def test_the_response_s_nonce_or_token_in_a_cached_part_fails_the_first_render(r
     template = engines["django"].from_string("{% load kbase_tags django_htmx %}" + source)
     with pytest.raises(TemplateSyntaxError, match="per_request"):
         template.render({}, request)
-    ok = engines["django"].from_string("{% load kbase_tags %}{% same_for_everyone %}<i>{% per_request %}{{ csrf_token }}{{ csp_nonce }}{% endper_request %}</i>{% endsame_for_everyone %}")
+    ok = engines["django"].from_string(
+        "{% load kbase_tags %}{% same_for_everyone %}<i>{% per_request %}{{ csrf_token }}{{ csp_nonce }}"
+        "{% endper_request %}</i>{% endsame_for_everyone %}"
+    )
     assert ok.render({}, request) != ok.render({}, request)
 
 
