@@ -140,3 +140,15 @@ def test_signed_in_learners_get_their_own_menu_token_and_messages():
         pages[user.username] = html
     assert "Hello ada" in pages["ada"] and "Hello bob" not in pages["ada"]
     assert "Hello bob" in pages["bob"] and "Hello ada" not in pages["bob"]
+
+
+def test_a_frame_first_recorded_without_a_request_still_gives_pages_their_language_switch(client):
+    from django.template import loader
+
+    from kbase.templatetags.kbase_tags import SameForEveryoneNode
+
+    for node in loader.get_template("base.html").template.nodelist.get_nodes_by_type(SameForEveryoneNode):
+        node.rendered.clear()  # parts are recorded once per worker: make this render the first
+    assert "简体中文" in loader.render_to_string("404.html")  # no request: no context processors, no language_links
+    html = _fresh(client, "/en/search/?q=pod").content.decode()
+    assert '<a href="/zh-hans/search/?q=pod" hreflang="zh-hans" lang="zh-hans">简体中文</a>' in html
