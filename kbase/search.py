@@ -7,9 +7,11 @@ goes and the answer as plain text (`RowCache`), for one content version: the ver
 search on every worker. A search page then renders 20 snippets and joins strings.
 """
 
+import bisect
 import html
 import re
 import threading
+from array import array
 from collections import OrderedDict
 from typing import NamedTuple
 
@@ -63,7 +65,7 @@ class Highlighter:
         self.pattern = re.compile("|".join(map(re.escape, longest_first)), re.IGNORECASE) if ordered else None
         # Centre on the whole phrase ("rolling update", "rolling-update") when the text has it.
         self.phrase = re.compile(r"[\s-]".join(map(re.escape, ordered)), re.IGNORECASE) if len(ordered) > 1 else None
-        # The same, case-sensitive, for a lower-cased text: a search through a whole answer is ~8x faster.
+        # The same, case-sensitive, for a lower-cased text (see snippet_html).
         lowered = [term.lower() for term in ordered]
         self.lower_pattern = (
             re.compile("|".join(map(re.escape, sorted(lowered, key=len, reverse=True)))) if ordered else None
@@ -83,29 +85,33 @@ class Highlighter:
     def snippet_html(self, text, lower=None):
         """`snippet` as a plain str (result_rows joins 20 of them into one page fragment).
 
-        `lower`, if given, is text.lower() with every character at its offset in `text` (see `lower_text`): the
-        first term is looked for in it, case-sensitively.
+        With `lower` (`lower_text(text)`, what the row cache keeps instead of `text`, which may then be None), the
+        terms are looked for in the lower-cased text, case-sensitively (through a whole answer ~8x faster than a
+        case-insensitive search), and the window is cut from it with the original characters put back.
         """
-        if not text:
-            return ""
-        pattern, width = self.pattern, self.width
         if lower is None:
-            phrase, first_of, searched = self.phrase, pattern, text
+            if not text:
+                return ""
+            phrase, first_of, searched = self.phrase, self.pattern, text
         else:
-            phrase, first_of, searched = self.lower_phrase, self.lower_pattern, lower
+            if not lower.text:
+                return ""
+            phrase, first_of, searched = self.lower_phrase, self.lower_pattern, lower.text
+        pattern, width = self.pattern, self.width
         first = (phrase.search(searched) if phrase else None) or (first_of.search(searched) if first_of else None)
         start = max(0, first.start() - width // 3) if first else 0
         if start:
-            space = text.find(" ", start, first.start()) if first else -1
+            space = searched.find(" ", start, first.start()) if first else -1  # lower-casing keeps every space
             start = space + 1 if space != -1 else start
-        end = min(len(text), start + width)
-        window = text[start:end]
+        length = len(searched)
+        end = min(length, start + width)
+        window = text[start:end] if lower is None else lower.original(start, end)
         if self.escape_first:
             marked = pattern.sub(r"<mark>\g<0></mark>", html.escape(window)) if pattern else html.escape(window)
-            return ("…" if start else "") + marked + ("…" if end < len(text) else "")
+            return ("…" if start else "") + marked + ("…" if end < length else "")
         if _ESCAPED.search(window) is None:  # nothing to escape: one substitution marks every term
             marked = pattern.sub(r"<mark>\g<0></mark>", window) if pattern else window
-            return ("…" if start else "") + marked + ("…" if end < len(text) else "")
+            return ("…" if start else "") + marked + ("…" if end < length else "")
         pieces = ["…"] if start else []
         position = 0
         escape = html.escape
@@ -114,7 +120,7 @@ class Highlighter:
             pieces.append(f"<mark>{escape(match.group())}</mark>")
             position = match.end()
         pieces.append(escape(window[position:]))
-        if end < len(text):
+        if end < length:
             pieces.append("…")
         return "".join(pieces)
 
@@ -127,8 +133,10 @@ class _Row(NamedTuple):
     head: str  # the row's HTML up to the snippet
     tail: str  # and after it
     bare: str  # the row without a snippet (an answer with no plain text)
-    text: str  # the answer in the active language as plain text, what snippets are cut from
-    lower: str | None  # lower_text(text)
+    # The answer in the active language as plain text, what snippets are cut from: as a LowerText (`lower`), or,
+    # when lower-casing would move characters, as it is (`text`). The other one is None.
+    text: str | None
+    lower: "LowerText | None"
 
 
 class ResultRow(NamedTuple):
@@ -139,7 +147,8 @@ class ResultRow(NamedTuple):
 class RowCache:
     """Per-worker rows of one content version, at most `max_entries` (least recently used go first).
 
-    At 10x today's content every row in both languages is about 15 MB; the bound keeps a worker under that.
+    At 10x today's content every row in both languages is about 24 MB (measured: the answers' text 17.5 MB of it,
+    lower-cased with their capitals, the rows' HTML 6.6 MB); the bound keeps a worker under that.
     """
 
     def __init__(self, max_entries=4000):
@@ -184,15 +193,45 @@ def _render_row(question):
     head, _slot, tail = render(mark_safe(SNIPPET_SLOT)).partition(SNIPPET_SLOT)
     answer = question.answer_zh if is_zh() else question.answer_en
     text = plain_text(answer)
-    return _Row(question.slug, head, tail, render(""), text, lower_text(text))
+    lower = lower_text(text)
+    return _Row(question.slug, head, tail, render(""), text if lower is None else None, lower)
+
+
+class LowerText(NamedTuple):
+    """A text lower-cased, with the characters lower-casing changed: searched case-sensitively, cut back to the text.
+
+    Keeping a lower-cased copy beside each row's text would add ~15 MB to the row cache at 10x content; lower-casing
+    changes a few characters of a text (its capitals), so only those are kept, with their offsets (~3 MB).
+    """
+
+    text: str  # the text, lower-cased (every character at its original offset)
+    positions: array  # offsets where lower-casing changed the character, ascending
+    originals: str  # the original characters there, in the same order
+
+    def original(self, start, end):
+        """The original text[start:end]."""
+        text, positions, originals = self.text, self.positions, self.originals
+        first = bisect.bisect_left(positions, start)
+        last = bisect.bisect_left(positions, end, first)
+        if first == last:
+            return text[start:end]
+        pieces = []
+        for index in range(first, last):
+            position = positions[index]
+            pieces.append(text[start:position])
+            pieces.append(originals[index])
+            start = position + 1
+        pieces.append(text[start:end])
+        return "".join(pieces)
 
 
 def lower_text(text):
-    """text.lower() if it keeps every character at its offset (else None); `text` itself if nothing changes."""
+    """`text` as a LowerText, or None when lower-casing would move characters (e.g. "İ" becomes two)."""
     lower = text.lower()
-    if lower == text:
-        return text
-    return lower if len(lower) == len(text) else None
+    if len(lower) != len(text):
+        return None
+    changed = [index for index, (character, lowered) in enumerate(zip(text, lower)) if character != lowered]
+    return LowerText(lower, array("I", changed), "".join(text[index] for index in changed))
 
 
 ROWS = RowCache()

@@ -76,13 +76,14 @@ def test_snippets_escape_content_before_marking_it(client, content):
 @given(text=st.text(max_size=300), term=st.text(min_size=1, max_size=5))
 def test_a_snippet_never_contains_markup_other_than_mark(text, term):
     highlighter, plain = Highlighter([term.lower()]), plain_text(text)
-    for html in (str(highlighter.snippet(plain)), highlighter.snippet_html(plain, lower_text(plain))):
+    lower = lower_text(plain)
+    for html in (str(highlighter.snippet(plain)), highlighter.snippet_html(None if lower else plain, lower)):
         stripped = html.replace("<mark>", "").replace("</mark>", "")
         assert "<" not in stripped and ">" not in stripped
 
 
 def _snippet_as_first_written(terms, text, width=180):
-    """Highlighter.snippet as it was before the search through a lower-cased copy and the one-substitution path."""
+    """Highlighter.snippet as it was before the search through a lower-cased copy and the one-substitution paths."""
     import html
     import re
 
@@ -112,12 +113,23 @@ _CONTENT_CHARACTERS = st.characters(codec="ascii") | st.sampled_from("探针滚�
 @given(text=st.text(alphabet=_CONTENT_CHARACTERS, max_size=600),
        terms=st.lists(st.sampled_from(["pod", "Probe", "a", "&", "'", "探针", "更新", "x-y"])
                       | st.text(alphabet=_CONTENT_CHARACTERS, max_size=3), min_size=1, max_size=3))
-def test_snippets_are_what_they_were_with_or_without_the_lower_cased_copy(text, terms):
+def test_snippets_are_what_they_were_with_or_without_the_lower_cased_text(text, terms):
     terms = [term.lower() for term in terms if term.strip()] or ["pod"]
     plain, highlighter = plain_text(text), Highlighter(terms)
     expected = _snippet_as_first_written(terms, plain)
     assert highlighter.snippet_html(plain) == expected
-    assert highlighter.snippet_html(plain, lower_text(plain)) == expected
+    lower = lower_text(plain)  # what the row cache keeps instead of the text, when it can
+    assert highlighter.snippet_html(None if lower else plain, lower) == expected
+
+
+@given(text=st.text(max_size=300), bounds=st.tuples(st.integers(0, 320), st.integers(0, 320)))
+def test_a_lower_cased_text_gives_back_any_slice_of_the_original(text, bounds):
+    lower = lower_text(text)
+    if lower is None:  # lower-casing moved characters: the row cache keeps the text as it is
+        assert len(text.lower()) != len(text)
+        return
+    start, end = sorted(bounds)
+    assert lower.text == text.lower() and lower.original(start, end) == text[start:end]
 
 
 def test_tags_are_links_to_a_tag_listing_labelled_in_chinese(client, content):
