@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
@@ -13,7 +15,7 @@ from kbase.bilingual import aligned_sections
 from kbase.context_processors import language_links
 from kbase.models import Question, Topic, is_zh
 from kbase.page_cache import nothing_of_their_own, page_cache, request_content_version
-from kbase.search import result_rows
+from kbase.search import result_rows, rows_html
 from kbase.search_index import ranked, search_terms
 from kbase.tags import tag_label
 from quiz import deck_state
@@ -145,8 +147,17 @@ def search(request):
     if found is not None:
         results = result_rows(request_content_version(request), found.ids, search_terms(query), _result_questions)
         page = Paginator(range(found.total), SEARCH_PAGE_SIZE).page(number)  # the total counted with the ranking
+    context = {"query": query, "results": results, "rows_html": rows_html(results), "page": page}
+    if page is not None:
+        context["previous_url"] = _search_page_url(query, number - 1) if page.has_previous() else ""
+        context["next_url"] = _search_page_url(query, number + 1) if page.has_next() else ""
     template = "kbase/search.html#results" if request.htmx else "kbase/search.html"
-    return render(request, template, {"query": query, "results": results, "page": page})
+    return render(request, template, context)
+
+
+def _search_page_url(query, number):
+    """The link to another page of results (the query quoted as the template's urlencode filter quotes it)."""
+    return f"?q={quote(query, safe='/')}&page={number}"
 
 
 def _result_questions(ids):

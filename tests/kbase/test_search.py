@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kbase.models import Question
-from kbase.search import Highlighter, plain_text
+from kbase.search import Highlighter, lower_text, plain_text
 from tests.kbase.helpers import make_question, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -75,9 +75,61 @@ def test_snippets_escape_content_before_marking_it(client, content):
 
 @given(text=st.text(max_size=300), term=st.text(min_size=1, max_size=5))
 def test_a_snippet_never_contains_markup_other_than_mark(text, term):
-    html = str(Highlighter([term.lower()]).snippet(plain_text(text)))
-    stripped = html.replace("<mark>", "").replace("</mark>", "")
-    assert "<" not in stripped and ">" not in stripped
+    highlighter, plain = Highlighter([term.lower()]), plain_text(text)
+    lower = lower_text(plain)
+    for html in (str(highlighter.snippet(plain)), highlighter.snippet_html(None if lower else plain, lower)):
+        stripped = html.replace("<mark>", "").replace("</mark>", "")
+        assert "<" not in stripped and ">" not in stripped
+
+
+def _snippet_as_first_written(terms, text, width=180):
+    """Highlighter.snippet as it was before the search through a lower-cased copy and the one-substitution paths."""
+    import html
+    import re
+
+    ordered = [term for term in dict.fromkeys(terms) if term]
+    pattern = re.compile("|".join(map(re.escape, sorted(ordered, key=len, reverse=True))), re.IGNORECASE)
+    phrase = re.compile(r"[\s-]".join(map(re.escape, ordered)), re.IGNORECASE) if len(ordered) > 1 else None
+    if not text:
+        return ""
+    first = (phrase.search(text) if phrase else None) or pattern.search(text)
+    start = max(0, first.start() - width // 3) if first else 0
+    if start:
+        space = text.find(" ", start, first.start()) if first else -1
+        start = space + 1 if space != -1 else start
+    end = min(len(text), start + width)
+    window, pieces, position = text[start:end], ["…"] if start else [], 0
+    for match in pattern.finditer(window):
+        pieces += [html.escape(window[position:match.start()]), f"<mark>{html.escape(match.group())}</mark>"]
+        position = match.end()
+    pieces.append(html.escape(window[position:]))
+    return "".join(pieces + (["…"] if end < len(text) else []))
+
+
+# What answers hold: ASCII (quotes and ampersands included) and Chinese.
+_CONTENT_CHARACTERS = st.characters(codec="ascii") | st.sampled_from("探针滚动更新容器")
+
+
+@given(text=st.text(alphabet=_CONTENT_CHARACTERS, max_size=600),
+       terms=st.lists(st.sampled_from(["pod", "Probe", "a", "&", "'", "探针", "更新", "x-y"])
+                      | st.text(alphabet=_CONTENT_CHARACTERS, max_size=3), min_size=1, max_size=3))
+def test_snippets_are_what_they_were_with_or_without_the_lower_cased_text(text, terms):
+    terms = [term.lower() for term in terms if term.strip()] or ["pod"]
+    plain, highlighter = plain_text(text), Highlighter(terms)
+    expected = _snippet_as_first_written(terms, plain)
+    assert highlighter.snippet_html(plain) == expected
+    lower = lower_text(plain)  # what the row cache keeps instead of the text, when it can
+    assert highlighter.snippet_html(None if lower else plain, lower) == expected
+
+
+@given(text=st.text(max_size=300), bounds=st.tuples(st.integers(0, 320), st.integers(0, 320)))
+def test_a_lower_cased_text_gives_back_any_slice_of_the_original(text, bounds):
+    lower = lower_text(text)
+    if lower is None:  # lower-casing moved characters: the row cache keeps the text as it is
+        assert len(text.lower()) != len(text)
+        return
+    start, end = sorted(bounds)
+    assert lower.text == text.lower() and lower.original(start, end) == text[start:end]
 
 
 def test_tags_are_links_to_a_tag_listing_labelled_in_chinese(client, content):
@@ -222,3 +274,23 @@ def test_an_unpublished_question_is_neither_found_nor_counted(client, content):
     response = client.get("/en/search/", {"q": "CrashLoopBackOff"})
     assert slugs(response) == ["pod-status-values"]
     assert "1 result for “CrashLoopBackOff”" in response.content.decode()
+
+
+@given(query=st.text(max_size=30), number=st.integers(min_value=1, max_value=10_000))
+def test_page_links_quote_the_query_as_the_urlencode_filter_does(query, number):
+    from django.template import Context, Template
+
+    from kbase.views import _search_page_url
+
+    expected = Template("?q={{ query|urlencode }}&amp;page={{ number }}").render(Context({"query": query, "number": number}))
+    assert Template("{{ url }}").render(Context({"url": _search_page_url(query, number)})) == expected
+
+
+def test_a_middle_page_links_to_both_neighbours_in_the_full_page_and_the_fragment(client):
+    topic = make_topic("many", name_en="Many", name_zh="很多")
+    for number in range(45):
+        make_question(f"pod-{number}", topic=topic, number=100 + number, answer_en="A pod & a probe.")
+    for headers in ({}, {"HX-Request": "true"}):
+        html = client.get("/en/search/", {"q": "pod &", "page": "2"}, headers=headers).content.decode()
+        assert 'href="?q=pod%20%26&amp;page=1"' in html and 'href="?q=pod%20%26&amp;page=3"' in html
+        assert "Page 2 of 3" in html and ("<html" in html) == (not headers)
