@@ -155,25 +155,32 @@ def _holding(term, texts, pieces):
 
 
 class Words(NamedTuple):
-    text: str  # ASCII: every word's runs of ASCII letters and digits, each between line breaks
-    owners: dict  # where a line starts in `text`: the word it is part of
+    lines: list  # every word's runs of ASCII letters and digits
+    owners: list  # per line: the word it is part of
+    pieces: dict  # every 3-character piece of the lines: the lines holding it
+    documents: dict  # a word: how many questions hold it
 
 
 def _load_words():
     """The word table's vocabulary, for finding the words that hold an ASCII term (SQLite).
 
-    A word may hold Chinese text too (the tokenizer splits only at ASCII punctuation and spaces); searching
-    its ASCII runs in one narrow string is several times faster than searching the words themselves.
+    A word may hold Chinese text too (the tokenizer splits only at ASCII punctuation and spaces): its ASCII runs
+    are what an ASCII term can be in. Their pieces of 3 characters are indexed as the titles' are: a scan of
+    the ~10,000 runs at 10x content costs ~25 us a term, the pieces a few.
     """
-    lines, owners, start = [], {}, 1
+    lines, owners, documents = [], [], {}
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT term FROM {WORDS_VOCAB}")
-        for (word,) in cursor.fetchall():
+        cursor.execute(f"SELECT term, doc FROM {WORDS_VOCAB}")
+        for word, count in cursor.fetchall():
+            documents[word] = count
             for run in [word] if word.isascii() else ASCII_RUN.findall(word):
                 lines.append(run)
-                owners[start] = word
-                start += len(run) + 1
-    return Words("\n" + "\n".join(lines) + "\n", owners)
+                owners.append(word)
+    pieces = defaultdict(list)
+    for number, line in enumerate(lines):
+        for piece in {line[at:at + 3] for at in range(len(line) - 2)}:
+            pieces[piece].append(number)
+    return Words(lines, owners, dict(pieces), documents)
 
 
 def _content_version():
@@ -273,6 +280,7 @@ class _SqlitePlan(NamedTuple):
     table: str  # the FTS5 table whose bm25 ranks the bodies
     match: str  # its MATCH expression
     others: list  # (table, match) the rows must also match
+    bound: int | None  # at least as many questions as match, if known (from the word vocabulary)
 
     def _where(self, rowid):
         sql, params = f"{self.table} MATCH %s", [self.match]
@@ -290,15 +298,19 @@ class _SqlitePlan(NamedTuple):
         that decides it runs once, and only if some row is a reached one.
         """
         where, params = self._where("rowid")
-        informative = f"(SELECT 2 * count(*) FROM {self.table} WHERE {where}) < %s"
+        if self.bound is not None and 2 * self.bound < published:  # known without counting twice
+            informative, informative_params = "1", []
+        else:
+            informative = f"(SELECT 2 * count(*) FROM {self.table} WHERE {where}) < %s"
+            informative_params = [*params, published]
         if candidates is not None:
-            body = (f"CASE WHEN rowid IN (SELECT value FROM json_each(%s)) THEN rowid || ' ' || CASE WHEN rowid IN "
-                    f"(SELECT value FROM json_each(%s)) AND {informative} THEN rank ELSE '' END END")
-            body_params = [json.dumps(candidates), json.dumps(reached), *params, published]
-        elif reached:
-            body = (f"CASE WHEN rowid IN (SELECT value FROM json_each(%s)) AND {informative} "
+            body = (f"CASE WHEN rowid IN (SELECT value FROM json_each(%s)) THEN rowid || ' ' || CASE WHEN "
+                    f"{informative} AND rowid IN (SELECT value FROM json_each(%s)) THEN rank ELSE '' END END")
+            body_params = [json.dumps(candidates), *informative_params, json.dumps(reached)]
+        elif reached:  # the subquery first: once false, no row is looked up in the list
+            body = (f"CASE WHEN {informative} AND rowid IN (SELECT value FROM json_each(%s)) "
                     "THEN rowid || ' ' || rank END")
-            body_params = [json.dumps(reached), *params, published]
+            body_params = [*informative_params, json.dumps(reached)]
         else:
             body, body_params = "NULL", []
         with connection.cursor() as cursor:
@@ -386,35 +398,32 @@ def _frequency(terms):
 def _sqlite_plan(terms, version):
     """How SQLite's index answers `terms`: a _SqlitePlan, False when a term is in no question, or None when a term
     needs the LIKE scan."""
-    tables = {}
+    tables, bound = {}, None
     for term in dict.fromkeys(terms):
-        match = _pair(term) if len(term) == 2 else None
-        table = PAIRS_TABLE
-        if match is None and len(term) >= 4 and term.isascii() and term.isalnum():
-            words = _words_containing(term, CACHE.get(version, "words", _load_words))
+        index = None
+        if len(term) >= 4 and term.isascii() and term.isalnum():
+            vocabulary = CACHE.get(version, "words", _load_words)
+            words = _words_containing(term, vocabulary)
             if words == []:
                 return False
             if words is not None:
-                match, table = "(" + " OR ".join(f'"{word}"' for word in words) + ")", WORDS_TABLE
-        if match is None and len(term) >= 3 and _folds_alike(term):
-            match, table = _phrase(term), FTS_TABLE
-        if match is None:
+                index = WORDS_TABLE, "(" + " OR ".join(f'"{word}"' for word in words) + ")"
+                holding = sum(vocabulary.documents[word] for word in words)  # at least the questions holding it
+                bound = holding if bound is None else min(bound, holding)
+        index = index or _index_match(term)
+        if index is None:
             return None
-        tables.setdefault(table, []).append(match)
+        tables.setdefault(index[0], []).append(index[1])
     (table, matches), *others = tables.items()
-    return _SqlitePlan(table, " AND ".join(matches), [(other, " AND ".join(more)) for other, more in others])
+    return _SqlitePlan(table, " AND ".join(matches), [(other, " AND ".join(more)) for other, more in others], bound)
 
 
 def _words_containing(term, words):
-    """The vocabulary's words holding `term` (lower-case ASCII letters and digits), or None if more than the cap."""
-    found, text, start = {}, words.text, 0
-    while (at := text.find(term, start)) != -1:
-        line = text.rfind("\n", 0, at) + 1
-        found[words.owners[line]] = None
-        if len(found) > WORD_EXPANSION_CAP:
-            return None
-        start = text.find("\n", at)
-    return list(found)
+    """The vocabulary's words holding `term` (4+ lower-case ASCII letters and digits), or None if more than the cap."""
+    rarest = sorted((words.pieces.get(term[at:at + 3], ()) for at in range(len(term) - 2)), key=len)[:2]
+    found = dict.fromkeys(words.owners[number] for number in sorted(set(rarest[0]).intersection(rarest[1]))
+                          if term in words.lines[number])
+    return None if len(found) > WORD_EXPANSION_CAP else list(found)
 
 
 def _pair(term):
