@@ -28,17 +28,21 @@ Ranking:
    2000, the slug is the query 1000 (searching "CrashLoopBackOff" finds its own question), a title holds the
    phrase 200, the titles hold every term 100, the slug holds the phrase 50. Computed in Python from each
    worker's copy of the published questions' titles and slugs (`TitleCache`, one per content version), not
-   per row in SQL: every way to earn points needs the first term in a title or the slug, and a scan of 2,000
-   short strings is ~0.1 ms.
+   per row in SQL (~1.5 us a row: 0.7 ms for the 450 titles holding "pod" at 10x content): every way to earn
+   points needs every term in the titles or the phrase in the slug, and an index of the titles' pieces of 2
+   and 3 characters finds those questions in tens of microseconds.
 2. Then, inside a points group (and for the questions without points), the body: SQLite's FTS5 bm25 (rank),
    PostgreSQL the phrase counted in the text (capped at 20), but only when the query's matches are fewer than
    half of the published questions. BM25 gives a term found in half the documents or more no weight (its IDF,
    log((N - n + 0.5) / (n + 0.5)), is 0 or less; FTS5 floors it at 1e-6): such a query ("pod", "ip") ranks its
    ties by the content plan. bm25 is computed only for the groups the requested page reaches.
 3. Then the content plan's order (number).
-Rows with points are matches by construction when every term is free of the characters build_search_text turns
-into spaces and of sigma (the only letter Python lower-cases by its context): search_text holds the slug and
-both titles, lower-cased (Question.render). Otherwise the statement that counts the matches also checks them.
+On SQLite, rows with points are matches by construction when every term is free of the characters
+build_search_text turns into spaces and of sigma (the only letter Python lower-cases by its context):
+search_text holds the slug and both titles, lower-cased (Question.render; a raw write of a title without its
+search_text breaks that premise). Otherwise, and always on PostgreSQL, the statement that counts the matches
+also checks them. Statements: the count (with the bm25 of the reached ties), and the rest of the matches by
+body rank only when a page reaches past the rows with points.
 """
 
 import json
@@ -528,7 +532,10 @@ def _folds_alike(term):
 
 
 def narrow(queryset, terms):
-    """`queryset` limited to the rows the index says can contain every term (lower-cased, no spaces)."""
+    """`queryset` limited to the rows the index says can contain every term (lower-cased, no spaces).
+
+    The SQLite index holds published questions only: narrow a queryset of published ones.
+    """
     terms = list(dict.fromkeys(terms))
     if connection.vendor == "sqlite":
         return _narrow_sqlite(queryset, terms)

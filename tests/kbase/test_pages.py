@@ -1,8 +1,8 @@
 import re
 
 import pytest
-from django.db import connection
 from django.core.management import call_command
+from django.db import connection
 
 from kbase.models import Question
 from tests.kbase.helpers import make_question, make_topic
