@@ -348,11 +348,12 @@ class _PostgresqlPlan(NamedTuple):
         phrase is counted in the text of the reached candidates only if the query is informative (the text of a
         common term's candidates is not read a second time: 270 rows of 'pod' at 10x)."""
         sql = (f"WITH m AS MATERIALIZED (SELECT q.id FROM {self.source}), n AS (SELECT count(*) AS total FROM m) "
-               "SELECT n.total, (SELECT string_agg(q.id::text || ' ' || CASE WHEN 2 * n.total < %s AND q.id = ANY(%s) "
+               f"SELECT n.total, (SELECT string_agg(q.id::text || ' ' || CASE WHEN 2 * n.total < %s AND q.id = {IDS} "
                f"THEN (-{self.frequency})::text ELSE '' END, ',') FROM kbase_question AS q "
-               "WHERE q.id = ANY(%s) AND q.id IN (SELECT id FROM m)) FROM n")
+               f"WHERE q.id = {IDS} AND q.id IN (SELECT id FROM m)) FROM n")
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*self.params, published, reached, *self.frequency_params, candidates])
+            cursor.execute(sql, [*self.params, published, _id_list(reached), *self.frequency_params,
+                                 _id_list(candidates)])
             total, found = cursor.fetchone()
         return total, _bodies(found)
 
@@ -360,10 +361,17 @@ class _PostgresqlPlan(NamedTuple):
         order = f"-{self.frequency}, q.number" if informative else "q.number"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT q.id FROM {self.source} AND NOT (q.id = ANY(%s)) ORDER BY {order} LIMIT %s OFFSET %s",
-                [*self.params, excluded, *(self.frequency_params if informative else []), limit, offset],
+                f"SELECT q.id FROM {self.source} AND NOT (q.id = {IDS}) ORDER BY {order} LIMIT %s OFFSET %s",
+                [*self.params, _id_list(excluded), *(self.frequency_params if informative else []), limit, offset],
             )
             return [row[0] for row in cursor.fetchall()]
+
+
+IDS = "ANY(string_to_array(%s, ',')::integer[])"  # PostgreSQL: one text parameter, not an array of 700 to adapt
+
+
+def _id_list(ids):
+    return ",".join(map(str, ids))
 
 
 def _bodies(found):
