@@ -364,7 +364,7 @@ def test_a_term_in_more_words_than_the_cap_takes_the_trigram_phrase(monkeypatch)
     make_question("beta", number=2, answer_en="No such word.")
     monkeypatch.setattr(search_index, "WORD_EXPANSION_CAP", 2)
     assert found("probe") == ["alpha"] and found("prob") == ["alpha"]
-    monkeypatch.setattr(search_index, "WORD_EXPANSION_CAP", 48)
+    monkeypatch.setattr(search_index, "WORD_EXPANSION_CAP", 64)
     assert found("probe") == ["alpha"] and found("nosuchword") == []
 
 
