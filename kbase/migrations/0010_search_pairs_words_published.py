@@ -14,7 +14,8 @@ kbase/search_index.py explains how each is read. Everything stays kept by trigge
   and non-ASCII characters; only A-Z is folded, as LIKE folds), and its vocabulary: an ASCII word term is looked
   up as the OR of the vocabulary's words that contain it.
 - Every write to a question's searched columns bumps the content version (kbase.models.ContentVersion), so a
-  raw SQL write also renews each worker's copy of the titles and the word vocabulary (kbase.search_index).
+  raw SQL write also renews each worker's copy of the titles and the word vocabulary (kbase.search_index); on
+  PostgreSQL too (a statement-level trigger).
 """
 
 from django.db import migrations
@@ -97,15 +98,37 @@ SQLITE_BACKWARD = [
 ]
 
 
+# PostgreSQL keeps its index as before (migration 0006); the content version is bumped the same way, once per
+# statement, so each worker's copy of the titles follows raw SQL writes there too.
+POSTGRESQL_FORWARD = [
+    """CREATE FUNCTION kbase_question_bump_content_version() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO kbase_contentversion(id, version) VALUES (1, 1)
+            ON CONFLICT (id) DO UPDATE SET version = kbase_contentversion.version + 1;
+        RETURN NULL;
+    END $$""",
+    f"CREATE TRIGGER kbase_question_version AFTER INSERT OR DELETE OR UPDATE OF {SEARCHED} ON kbase_question "
+    "FOR EACH STATEMENT EXECUTE FUNCTION kbase_question_bump_content_version()",
+]
+POSTGRESQL_BACKWARD = [
+    "DROP TRIGGER IF EXISTS kbase_question_version ON kbase_question",
+    "DROP FUNCTION IF EXISTS kbase_question_bump_content_version()",
+]
+
+
 def _run(statements):
     def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "sqlite":
-            for statement in statements:
-                schema_editor.execute(statement, params=None)
+        for statement in statements.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement, params=None)
     return run
 
 
 class Migration(migrations.Migration):
     dependencies = [("kbase", "0009_search_text_uncompressed")]
 
-    operations = [migrations.RunPython(_run(SQLITE_FORWARD), _run(SQLITE_BACKWARD))]
+    operations = [
+        migrations.RunPython(
+            _run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRESQL_FORWARD}),
+            _run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRESQL_BACKWARD}),
+        ),
+    ]

@@ -64,6 +64,9 @@ def test_the_database_keeps_the_index_after_every_migration():
             cursor.execute("SELECT attstorage FROM pg_attribute WHERE attrelid = 'kbase_question'::regclass "
                            "AND attname = 'search_text'")
             assert cursor.fetchone()[0] == "e"  # uncompressed: the LIKE recheck reads it (migration 0009)
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'kbase_question'::regclass "
+                           "AND NOT tgisinternal")
+            assert {row[0] for row in cursor.fetchall()} == {"kbase_question_version"}
 
 
 def _index_delete(table, question):
@@ -320,6 +323,10 @@ def test_a_raw_sql_write_renews_every_workers_copy_of_the_titles_and_words():
     assert found("zebra") == ["alpha"] and found("斑马") == ["alpha"] and found("alpha") == []
     make_question("beta", number=2, answer_en="Zebra crossing.")
     assert found("zebra") == ["alpha", "beta"]  # the title holds it: first
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE kbase_question SET question_en = 'Crossings?' WHERE slug = 'alpha'")
+        cursor.execute("UPDATE kbase_question SET question_en = 'Zebra crossing?' WHERE slug = 'beta'")
+    assert found("zebra") == ["beta", "alpha"]  # the titles changed by raw SQL: the points follow
 
 
 def test_raw_upper_case_text_is_found_as_the_like_scan_finds_it():
