@@ -4,33 +4,52 @@ The result set is the LIKE scan's (`search_text LIKE '%term%'` for every term): 
 compares them over random substrings of the content. `ranked` answers a page of ids and the total;
 `narrow` adds the index's condition to a queryset that keeps its own LIKE conditions (tag listings).
 
-The database keeps the index right on every write, raw SQL included (migration 0006_search_index):
-- SQLite: a contentless FTS5 table with the trigram tokenizer, filled by triggers on kbase_question from
-  search_text plus a trailing space. A term of 3+ characters is a quoted FTS5 phrase (a substring match).
-  FTS5 finds nothing for shorter patterns, so a 2-character term (探针, "ip") is looked up in the index's
-  own vocabulary (an fts5vocab table, range scan): the trigrams that start with it, ORed. Every occurrence
-  of the pair starts one of them: the trailing space gives a pair at the very end its trigram.
+The database keeps the index right on every write, raw SQL included (migrations 0006 and 0010):
+- SQLite, three contentless FTS5 tables over the published questions' search_text, filled by triggers:
+  - kbase_question_search (trigram tokenizer, text plus a trailing space): a term of 3+ characters that FTS5
+    folds as Python does (ASCII or uncased characters) is a quoted phrase (a substring match).
+  - kbase_question_pairs: every character pair, lower-cased as SQLite's lower() (ASCII, as LIKE folds) and
+    hex-encoded: a 2-character term (探针, "ip") is one token, exact for any characters.
+  - kbase_question_words (`ascii` tokenizer: a token is a run of ASCII letters, digits and non-ASCII
+    characters, A-Z folded): an ASCII letters-and-digits term of 4+ characters lies inside one token, so it is
+    the OR of the vocabulary's words that contain it (the vocabulary is read once per worker and content
+    version; more than WORD_EXPANSION_CAP words, or none: see `_sqlite_plan`). A phrase of common trigrams
+    ('rolling': 'ing' is in every question) merges long position lists (0.19 ms at 10x); its 2-3 words do not.
+  Every write to the searched columns also bumps the content version (a trigger), so raw SQL renews each
+  worker's copies too.
 - PostgreSQL: pg_trgm's GIN index (gin_trgm_ops) makes the LIKE itself indexed for 3+ characters; a
   2-character term adds `kbase_bigrams(search_text) @> ARRAY[term]`, answered by a GIN expression index
   over the text's distinct character pairs.
-A 1-character term, or a 2-character one whose characters case-fold differently in FTS5 and in Python,
-narrows nothing: the other terms, or the LIKE scan alone, answer it.
+A 1-character term, or one of 3+ characters whose letters case-fold differently in FTS5 and in Python, takes
+one ranked statement with a LIKE (`ranked_sql`: rare queries).
 
-Ranking (`ranked`, in two passes: `_ranked_in_two_passes`), so that no row's long text is read or scored:
-1. Points from the narrow columns (slug and both titles, read on SQLite from the covering index
-   kbase_question_rank, migration 0008, not from the 25 KB table row): a title is the query (either language, its
-   question mark optional) 2000, the slug is the query 1000 (searching "CrashLoopBackOff" finds its own
-   question), a title holds the phrase 200, the titles hold every term 100, the slug holds the phrase 50.
-2. Then the body: SQLite's FTS5 rank (bm25 over the trigram index, computed from the index alone, no row text);
-   PostgreSQL has no rank on a trigram index, so there the phrase is counted in the text (capped at 20), as the
-   whole ranking was before: the text is read there anyway to recheck the lossy trigram index.
-Ties keep the content plan's order (number). On SQLite a term of 2+ characters that FTS5 folds as Python does
-(ASCII or uncased characters) is decided by the index alone: the trigram phrase of a lower-cased term matches
-exactly where the lower-cased search_text holds it. Other terms keep their LIKE (one ranked statement,
-`ranked_sql`: rare queries). The "search_text is lower-cased" premise holds for every write through
-Question.render; a raw write of upper-case non-ASCII text could make FTS5 (which folds it) find more than LIKE.
+Ranking:
+1. Points from the slug and both titles: a title is the query (either language, its question mark optional)
+   2000, the slug is the query 1000 (searching "CrashLoopBackOff" finds its own question), a title holds the
+   phrase 200, the titles hold every term 100, the slug holds the phrase 50. Computed in Python from each
+   worker's copy of the published questions' titles and slugs (`TitleCache`, one per content version), not
+   per row in SQL (~1.5 us a row: 0.7 ms for the 450 titles holding "pod" at 10x content): every way to earn
+   points needs every term in the titles or the phrase in the slug, and an index of the titles' pieces of 2
+   and 3 characters finds those questions in tens of microseconds.
+2. Then, inside a points group (and for the questions without points), the body: SQLite's FTS5 bm25 (rank),
+   PostgreSQL the phrase counted in the text (capped at 20), but only when the query's matches are fewer than
+   half of the published questions. BM25 gives a term found in half the documents or more no weight (its IDF,
+   log((N - n + 0.5) / (n + 0.5)), is 0 or less; FTS5 floors it at 1e-6): such a query ("pod", "ip") ranks its
+   ties by the content plan. bm25 is computed only for the groups the requested page reaches.
+3. Then the content plan's order (number).
+On SQLite, rows with points are matches by construction when every term is free of the characters
+build_search_text turns into spaces and of sigma (the only letter Python lower-cases by its context):
+search_text holds the slug and both titles, lower-cased (Question.render; a raw write of a title without its
+search_text breaks that premise). Otherwise, and always on PostgreSQL, the statement that counts the matches
+also checks them. Statements: the count (with the bm25 of the reached ties), and the rest of the matches by
+body rank only when a page reaches past the rows with points.
 """
 
+import json
+import re
+import threading
+from collections import defaultdict
+from importlib import import_module
 from typing import NamedTuple
 
 from django.db import connection
@@ -38,16 +57,14 @@ from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 
 FTS_TABLE = "kbase_question_search"
-VOCAB_TABLE = "kbase_question_search_vocab"
-PAIR_SEARCH = (
-    "'(' || coalesce((SELECT group_concat('\"' || replace(term, '\"', '\"\"') || '\"', ' OR ') "
-    f"FROM {VOCAB_TABLE} WHERE term >= %s AND term < %s), '\"\"') || ')'"
-)
-LAST_CHARACTER = chr(0x10FFFF)
-
-
+PAIRS_TABLE = "kbase_question_pairs"
+WORDS_TABLE = "kbase_question_words"
+WORDS_VOCAB = "kbase_question_words_vocab"
+WORD_EXPANSION_CAP = 64  # more words than this: their OR costs more than the trigram phrase (~5 us a word)
 COVERING_INDEX = "kbase_question_rank"  # SQLite: (id, is_published, number, slug, question_en, question_zh)
 FREQUENCY_CAP = 20
+ASCII_RUN = re.compile("[a-z0-9]+")  # the word table's tokens hold ASCII letters (folded) and digits only
+CHANGED_BY_SEARCH_TEXT = set("`*_#>|[]()σς")  # kbase.markdown._MARKUP turns these into spaces; sigma: context
 
 
 class Ranked(NamedTuple):
@@ -61,46 +78,356 @@ def search_terms(query):
     return [] if any("\x00" in term for term in terms) else terms
 
 
-def ranked(query, *, offset=0, limit=None):
-    """Published questions holding every term of `query`, best first: the ids in [offset, offset + limit), and the total."""
+class Titles(NamedTuple):
+    ids: list  # published question ids in the content plan's order; a question's position is its index here
+    titles: list  # per question: "english title\nchinese title", lower-cased
+    slugs: list  # lower-cased
+    exact: dict  # a lower-cased title: the positions of the questions with it
+    slug_at: dict  # a lower-cased slug: its question's position
+    title_grams: dict  # every 2- and 3-character piece of the titles: the positions holding it, ascending
+    slug_grams: dict  # the same for the slugs
+
+
+class TitleCache:
+    """Per worker, for one content version: the published questions' titles and slugs, and (SQLite) the words.
+
+    The content version is read on every request and every write to these columns bumps it (a trigger on SQLite,
+    kbase.models on both), so an edit shows in the next search on every worker.
+    """
+
+    def __init__(self):
+        self.version, self.titles, self.words = None, None, None
+        self.lock = threading.Lock()
+
+    def clear(self):
+        with self.lock:
+            self.version, self.titles, self.words = None, None, None
+
+    def get(self, version, part, load):
+        with self.lock:
+            if version == self.version and getattr(self, part) is not None:
+                return getattr(self, part)
+        value = load()
+        with self.lock:
+            if version != self.version:
+                self.version, self.titles, self.words = version, None, None
+            setattr(self, part, value)
+        return value
+
+
+CACHE = TitleCache()
+
+
+def _load_titles():
+    """Titles and slugs of the published questions, with their pieces of 2 and 3 characters indexed.
+
+    Scanning 2,000 titles for a term costs ~0.2-0.3 ms at 10x content (Chinese titles make the strings wide);
+    the pieces' positions answer a term of 2-3 characters at once and narrow a longer one to a few titles.
+    Built once per worker and content version (~0.1 s at 10x).
+    """
+    ids, titles, slugs, exact, slug_at = [], [], [], defaultdict(set), {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, question_en, question_zh, slug FROM kbase_question WHERE is_published "
+                       "ORDER BY number")
+        for position, (pk, english, chinese, slug) in enumerate(cursor.fetchall()):
+            english, chinese, slug = english.lower(), chinese.lower(), slug.lower()
+            ids.append(pk)
+            titles.append(f"{english}\n{chinese}")
+            slugs.append(slug)
+            exact[english].add(position)
+            exact[chinese].add(position)
+            slug_at.setdefault(slug, position)
+    return Titles(ids, titles, slugs, dict(exact), slug_at, _pieces(titles), _pieces(slugs))
+
+
+def _pieces(texts):
+    pieces = defaultdict(list)
+    for position, text in enumerate(texts):
+        for piece in {text[at:at + size] for size in (2, 3) for at in range(len(text) - size + 1)}:
+            pieces[piece].append(position)
+    return dict(pieces)
+
+
+def _holding(term, texts, pieces):
+    """The positions of `texts` that hold `term`."""
+    if len(term) < 2:
+        return {position for position, text in enumerate(texts) if term in text}
+    if len(term) <= 3:
+        return set(pieces.get(term, ()))
+    rarest = sorted((pieces.get(term[at:at + 3], ()) for at in range(len(term) - 2)), key=len)[:2]
+    return {position for position in set(rarest[0]).intersection(rarest[1]) if term in texts[position]}
+
+
+class Words(NamedTuple):
+    lines: list  # every word's runs of ASCII letters and digits
+    owners: list  # per line: the word it is part of
+    pieces: dict  # every 3-character piece of the lines: the lines holding it
+    documents: dict  # a word: how many questions hold it
+
+
+def _load_words():
+    """The word table's vocabulary, for finding the words that hold an ASCII term (SQLite).
+
+    A word may hold Chinese text too (the tokenizer splits only at ASCII punctuation and spaces): its ASCII runs
+    are what an ASCII term can be in. Their pieces of 3 characters are indexed as the titles' are: a scan of
+    the ~10,000 runs at 10x content costs ~25 us a term, the pieces a few.
+    """
+    lines, owners, documents = [], [], {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT term, doc FROM {WORDS_VOCAB}")
+        for word, count in cursor.fetchall():
+            documents[word] = count
+            for run in [word] if word.isascii() else ASCII_RUN.findall(word):
+                lines.append(run)
+                owners.append(word)
+    pieces = defaultdict(list)
+    for number, line in enumerate(lines):
+        for piece in {line[at:at + 3] for at in range(len(line) - 2)}:
+            pieces[piece].append(number)
+    return Words(lines, owners, dict(pieces), documents)
+
+
+def _content_version():
+    from kbase.models import content_version  # kbase.models imports this module
+
+    return content_version()
+
+
+def title_points(terms, titles):
+    """{points: positions in `titles`} for the questions with any (the module docstring's step 1).
+
+    Every way to earn points needs every term in the titles (100; 200 more if they hold the phrase, spaced or
+    hyphenated) or the hyphenated phrase in the slug (50); an exact title (2000) or slug (1000) adds to those.
+    """
+    phrase, phrase_slug = " ".join(terms), "-".join(terms)
+    every = _holding(terms[0], titles.titles, titles.title_grams)
+    for term in terms[1:]:
+        every = {position for position in every if term in titles.titles[position]}
+    if len(terms) == 1:
+        with_phrase = every
+    else:
+        with_phrase = {position for position in every
+                       if phrase in titles.titles[position] or phrase_slug in titles.titles[position]}
+    in_slug = _holding(phrase_slug, titles.slugs, titles.slug_grams)
+    others = every - with_phrase
+    groups = {350: with_phrase & in_slug, 300: with_phrase - in_slug, 150: others & in_slug, 100: others - in_slug,
+              50: in_slug - every}
+    exact = set().union(*(titles.exact.get(text, ()) for text in (phrase, phrase + "?", phrase + "？")))
+    same_slug = titles.slug_at.get(phrase_slug)
+    for position in exact | ({same_slug} if same_slug is not None else set()):
+        score = next((score for score, group in groups.items() if position in group), 0)
+        groups.get(score, set()).discard(position)
+        score += 2000 * (position in exact) + 1000 * (position == same_slug)
+        groups.setdefault(score, set()).add(position)
+    return {score: sorted(group) for score, group in groups.items() if group}
+
+
+def ranked(query, *, offset=0, limit=None, version=None):
+    """Published questions holding every term of `query`, best first: the ids in [offset, offset + limit), and the total.
+
+    `version` is the content version the caller read (kbase.page_cache.request_content_version); read here if
+    not given.
+    """
     terms = search_terms(query)
     if not terms:
         return Ranked([], 0)
-    two_pass = matches_source(terms)
-    if two_pass is None:
-        sql, params = ranked_sql(terms, offset=offset, limit=limit)
+    if version is None:
+        version = _content_version()
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        plan = _sqlite_plan(terms, version)
+        if plan is None:
+            sql, params = ranked_sql(terms, offset=offset, limit=limit)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+            return Ranked([row[0] for row in rows], rows[0][1] if rows else 0)
+        if not plan:
+            return Ranked([], 0)
+    else:
+        plan = _postgresql_plan(terms)
+    titles = CACHE.get(version, "titles", _load_titles)
+    groups = title_points(terms, titles)
+    order = sorted(groups, reverse=True)
+    end = None if limit is None else offset + limit
+    reached, before = [], 0  # the positions in groups of 2+ that the window reaches: their body rank is needed
+    for score in order:
+        group = groups[score]
+        if len(group) > 1 and (end is None or before < end) and before + len(group) > offset:
+            reached += group
+        before += len(group)
+    checked = not sqlite or any(CHANGED_BY_SEARCH_TEXT.intersection(term) for term in terms)
+    if checked:  # which rows with points match is known only after the count: rank every tie
+        reached = [position for score in order if len(groups[score]) > 1 for position in groups[score]]
+    ids = titles.ids
+    candidates = [ids[position] for score in order for position in groups[score]] if checked else None
+    total, bodies = plan.count(candidates, [ids[position] for position in reached], len(ids))
+    informative = 2 * total < len(ids)
+    page, counted = [], 0
+    for score in order:
+        group = groups[score]
+        if checked:
+            group = [position for position in group if ids[position] in bodies]
+        if informative and len(group) > 1:
+            group.sort(key=lambda position: (bodies.get(ids[position]) or 0.0, position))
+        first, stop = max(0, offset - counted), len(group) if end is None else max(0, min(len(group), end - counted))
+        page += [ids[position] for position in group[first:stop]]
+        counted += len(group)
+    end = total if end is None else end
+    if end > counted and total > counted:  # the page reaches the questions without points
+        with_points = [ids[position] for score in order for position in groups[score]]
+        page += plan.rest(with_points, informative, end - max(offset, counted), max(0, offset - counted))
+    return Ranked(page, total if page else 0)
+
+
+class _SqlitePlan(NamedTuple):
+    table: str  # the FTS5 table whose bm25 ranks the bodies
+    match: str  # its MATCH expression
+    others: list  # (table, match) the rows must also match
+    bound: int | None  # at least as many questions as match, if known (from the word vocabulary)
+    ranker: str | None  # the word table's MATCH of the query's whole words: their bm25 breaks ties (see count)
+
+    def _where(self, rowid):
+        sql, params = f"{self.table} MATCH %s", [self.match]
+        for table, match in self.others:
+            # +: not a constraint FTS5 is offered, which would run the MATCH once per row id (20 ms for 450 ids)
+            sql += f" AND +{rowid} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)"
+            params.append(match)
+        return sql, params
+
+    def count(self, candidates, reached, published):
+        """The number of matches and {id: bm25} for the `reached` ids if fewer than half the `published` questions
+        match (see the module docstring), in one statement; with `candidates` (ids), also {id: None} for those
+        of them that match and were not ranked.
+
+        bm25 costs a second pass over the index (its document frequencies) and ~1 us a row: the scalar subquery
+        that decides it runs once, and only if some row is a reached one.
+        """
+        if self.ranker is not None:
+            return self._count_then_rank(candidates, reached, published)
+        where, params = self._where("rowid")
+        if self.bound is not None and 2 * self.bound < published:  # known without counting twice
+            informative, informative_params = "1", []
+        else:
+            informative = f"(SELECT 2 * count(*) FROM {self.table} WHERE {where}) < %s"
+            informative_params = [*params, published]
+        if candidates is not None:
+            body = (f"CASE WHEN rowid IN (SELECT value FROM json_each(%s)) THEN rowid || ' ' || CASE WHEN "
+                    f"{informative} AND rowid IN (SELECT value FROM json_each(%s)) THEN rank ELSE '' END END")
+            body_params = [json.dumps(candidates), *informative_params, json.dumps(reached)]
+        elif reached:  # the subquery first: once false, no row is looked up in the list
+            body = (f"CASE WHEN {informative} AND rowid IN (SELECT value FROM json_each(%s)) "
+                    "THEN rowid || ' ' || rank END")
+            body_params = [*informative_params, json.dumps(reached)]
+        else:
+            body, body_params = "NULL", []
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return Ranked([row[0] for row in rows], rows[0][1] if rows else 0)
-    return _ranked_in_two_passes(terms, *two_pass, offset, limit)
+            cursor.execute(f"SELECT count(*), group_concat({body}) FROM {self.table} WHERE {where}",
+                           [*body_params, *params])
+            total, found = cursor.fetchone()
+        return total, _bodies(found)
+
+    def _count_then_rank(self, candidates, reached, published):
+        """An ASCII query's ties go by the bm25 of its whole words in the word table (one phrase a word), not of the
+        OR of every word holding each term (`network`: 36 words, bm25 of 50 rows 0.7 ms) or of a trigram phrase:
+        the count, then, only if the query is informative, the bm25 of the reached rows."""
+        where, params = self._where("rowid")
+        body, body_params = "NULL", []
+        if candidates is not None:
+            body, body_params = "CASE WHEN rowid IN (SELECT value FROM json_each(%s)) THEN rowid || ' ' END", [
+                json.dumps(candidates)]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*), group_concat({body}) FROM {self.table} WHERE {where}",
+                           [*body_params, *params])
+            total, found = cursor.fetchone()
+            bodies = _bodies(found)
+            if reached and 2 * total < published:
+                cursor.execute(
+                    f"SELECT group_concat(CASE WHEN rowid IN (SELECT value FROM json_each(%s)) THEN rowid || ' ' || "
+                    f"rank END) FROM {WORDS_TABLE} WHERE {WORDS_TABLE} MATCH %s", [json.dumps(reached), self.ranker])
+                ranks = _bodies(cursor.fetchone()[0])
+                if candidates is None:
+                    bodies = ranks
+                else:
+                    bodies.update((pk, rank) for pk, rank in ranks.items() if pk in bodies)
+        return total, bodies
+
+    def rest(self, excluded, informative, limit, offset):
+        """The matches not in `excluded`, best body first (if informative) then by number: a window of them."""
+        where, params = self._where("s.rowid")
+        order = "s.rank, q.number" if informative else "q.number"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.rowid FROM {self.table} AS s JOIN kbase_question AS q INDEXED BY {COVERING_INDEX} "
+                f"ON q.id = +s.rowid WHERE {where} "
+                f"AND s.rowid NOT IN (SELECT value FROM json_each(%s)) ORDER BY {order} LIMIT %s OFFSET %s",
+                [*params, json.dumps(excluded), limit, offset],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+
+class _PostgresqlPlan(NamedTuple):
+    source: str  # FROM ... WHERE of the matches
+    params: list
+    frequency: str  # the body rank (higher is better)
+    frequency_params: list
+
+    def count(self, candidates, reached, published):
+        """As _SqlitePlan.count, for every candidate. The matches' ids are kept (materialized) and counted; the
+        phrase is counted in the text of the reached candidates only if the query is informative (the text of a
+        common term's candidates is not read a second time: 270 rows of 'pod' at 10x)."""
+        sql = (f"WITH m AS MATERIALIZED (SELECT q.id FROM {self.source}), n AS (SELECT count(*) AS total FROM m) "
+               f"SELECT n.total, (SELECT string_agg(q.id::text || ' ' || CASE WHEN 2 * n.total < %s AND q.id = {IDS} "
+               f"THEN (-{self.frequency})::text ELSE '' END, ',') FROM kbase_question AS q "
+               f"WHERE q.id = {IDS} AND q.id IN (SELECT id FROM m)) FROM n")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*self.params, published, _id_list(reached), *self.frequency_params,
+                                 _id_list(candidates)])
+            total, found = cursor.fetchone()
+        return total, _bodies(found)
+
+    def rest(self, excluded, informative, limit, offset):
+        order = f"-{self.frequency}, q.number" if informative else "q.number"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT q.id FROM {self.source} AND NOT (q.id = {IDS}) ORDER BY {order} LIMIT %s OFFSET %s",
+                [*self.params, _id_list(excluded), *(self.frequency_params if informative else []), limit, offset],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+
+IDS = "ANY(string_to_array(%s, ',')::integer[])"  # PostgreSQL: one text parameter, not an array of 700 to adapt
+
+
+def _id_list(ids):
+    return ",".join(map(str, ids))
+
+
+def _bodies(found):
+    """{id: body rank or None} from "id rank,id ,..." (group_concat / string_agg of the matches asked about)."""
+    bodies = {}
+    for pair in found.split(",") if found else ():
+        pk, _space, body = pair.partition(" ")
+        bodies[int(pk)] = float(body) if body else None
+    return bodies
+
+
+def _postgresql_plan(terms):
+    source, params = matches_source(terms)
+    frequency, frequency_params = _frequency(terms)
+    return _PostgresqlPlan(source, params, frequency, frequency_params)
 
 
 def matches_source(terms):
-    """(FROM/WHERE of the matches, its parameters, body rank SQL, rank of the rest SQL) or None (SQLite: a term the
-    index cannot decide).
-
-    The body rank orders ascending: SQLite's bm25 (`rank`, lower is better) or PostgreSQL's negated phrase count.
-    """
-    table = "kbase_question"
-    if connection.vendor == "sqlite":
-        match, params, scanned = _sqlite_match(terms)
-        if scanned or not match:
-            return None
-        matched = f"{FTS_TABLE} MATCH " + " || ' AND ' || ".join(match)
-        source = (f"{FTS_TABLE} AS s JOIN {table} AS q INDEXED BY {COVERING_INDEX} ON q.id = s.rowid "
-                  f"WHERE {matched} AND q.is_published")
-        rest = "q.number" if any(len(term) == 2 for term in terms) else "s.rank, q.number"
-        return source, params, ("s.rank", []), rest
+    """PostgreSQL: FROM/WHERE of the published questions holding every term, and its parameters."""
     where, params = ["q.is_published"], []
-    for term in dict.fromkeys(terms):
+    for term in _needed(terms):
         where.append("q.search_text LIKE %s")  # the gin_trgm_ops index answers it for 3+ characters
         params.append(f"%{_like(term)}%")
         if len(term) == 2:
             where.append("kbase_bigrams(q.search_text) @> ARRAY[%s]::text[]")
             params.append(term)
-    frequency, frequency_params = _frequency(terms)
-    return f"{table} AS q WHERE {' AND '.join(where)}", params, (f"-{frequency}", frequency_params), None
+    return f"kbase_question AS q WHERE {' AND '.join(where)}", params
 
 
 def _frequency(terms):
@@ -114,58 +441,50 @@ def _frequency(terms):
     return f"LEAST({' + '.join(occurrences)}, {FREQUENCY_CAP})", params
 
 
-def _ranked_in_two_passes(terms, source, source_params, body_rank, rest, offset, limit):
-    """One pass over the matches, then the body rank of the others only if the page needs them.
+def _sqlite_plan(terms, version):
+    """How SQLite's index answers `terms`: a _SqlitePlan, False when a term is in no question, or None when a term
+    needs the LIKE scan."""
+    tables, bound, whole_words = {}, None, []
+    for term in _needed(terms):
+        index = None
+        if len(term) >= 4 and term.isascii() and term.isalnum():
+            vocabulary = CACHE.get(version, "words", _load_words)
+            if term in vocabulary.documents:
+                whole_words.append(term)
+            words = _words_containing(term, vocabulary)
+            if words == []:
+                return False
+            if words is not None:
+                index = WORDS_TABLE, "(" + " OR ".join(f'"{word}"' for word in words) + ")"
+                holding = sum(vocabulary.documents[word] for word in words)  # at least the questions holding it
+                bound = holding if bound is None else min(bound, holding)
+        index = index or _index_match(term)
+        if index is None:
+            return None
+        tables.setdefault(index[0], []).append(index[1])
+    (table, matches), *others = tables.items()
+    ranker = " OR ".join(f'"{word}"' for word in whole_words) if whole_words else None
+    return _SqlitePlan(table, " AND ".join(matches), [(other, " AND ".join(more)) for other, more in others], bound,
+                       ranker)
 
-    The pass gives every match's id, number, title points and, for rows with the first term in a title or the
-    slug (every way to earn points needs that, so one cheap test spares the other rows the rest), the body
-    rank: on SQLite all from the covering index and the FTS5 index. It is a materialized CTE that answers the
-    total (COUNT(*)) and only the best `offset + limit` rows with points (points, then body rank, then number),
-    so a common term's 1,700 matches do not travel to Python; those rows come first. Only a page that reaches past them
-    asks for the others by body rank (computed for those rows only). On SQLite a 2-character term is an OR of
-    the index's trigrams that start with it, whose bm25 costs a lot over many rows: there the others keep the
-    content plan's order.
-    """
-    sqlite = connection.vendor == "sqlite"
-    points, points_params = _points(terms, "instr" if sqlite else "strpos")
-    if sqlite:  # LIKE folds ASCII as SQLite's lower() does, without copying the text: 3x cheaper a row
-        titled = " OR ".join(f"q.{column} LIKE %s ESCAPE '\\'" for column in ("question_en", "question_zh", "slug"))
-        titled, titled_params = f"({titled})", [f"%{_like(terms[0])}%"] * 3
-    else:
-        titled = "strpos(lower(q.question_en || chr(10) || q.question_zh || chr(10) || q.slug), %s) > 0"
-        titled_params = [terms[0]]
-    rank, rank_params = body_rank
-    end = None if limit is None else offset + limit
-    # One statement; only the total and the best `end` rows with points come back (a materialized CTE, so the
-    # matches are found and scored once): at 10x, 'pod' has 1,700 matches and 450 with points.
-    scored_sql = (
-        f"SELECT q.id AS id, q.number AS number, CASE WHEN {titled} THEN {points} ELSE 0 END AS points, "
-        f"CASE WHEN {titled} THEN {rank} END AS body FROM {source}"
-    )
-    window = "" if end is None else f" LIMIT {int(end)}"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH m AS MATERIALIZED ({scored_sql}) "
-            "SELECT total.n, best.id, best.number, best.points, best.body FROM (SELECT count(*) AS n FROM m) AS total "
-            "LEFT JOIN (SELECT id, number, points, body FROM m WHERE points > 0 "
-            f"ORDER BY points DESC, body, number, id{window}) AS best ON 1 = 1",
-            [*titled_params, *points_params, *titled_params, *rank_params, *source_params],
-        )
-        rows = cursor.fetchall()
-        total = rows[0][0]  # one row at least: the count's, with NULLs when no row has points
-        scored = sorted((-points, body, number, pk) for _n, pk, number, points, body in rows if pk is not None)
-        ids = [pk for *_key, pk in scored]
-        end = total if end is None else end
-        page = ids[offset:end]
-        if end > len(ids) and total > len(ids):  # fewer than `end` rows with points: these are all of them
-            order, order_params = (rest, []) if rest else (f"{rank}, q.number", rank_params)
-            cursor.execute(
-                f"SELECT q.id FROM {source} AND NOT ({titled} AND {points} > 0) ORDER BY {order} LIMIT %s OFFSET %s",
-                [*source_params, *titled_params, *points_params, *order_params, end - max(offset, len(ids)),
-                 max(0, offset - len(ids))],
-            )
-            page += [row[0] for row in cursor.fetchall()]
-    return Ranked(page, total if page else 0)
+
+def _needed(terms):
+    """The distinct terms that no other term holds (a text holding "start" holds "a": "how does a pod start")."""
+    unique = list(dict.fromkeys(terms))
+    return [term for term in unique if not any(term in other and term != other for other in unique)]
+
+
+def _words_containing(term, words):
+    """The vocabulary's words holding `term` (4+ lower-case ASCII letters and digits), or None if more than the cap."""
+    rarest = sorted((words.pieces.get(term[at:at + 3], ()) for at in range(len(term) - 2)), key=len)[:2]
+    found = dict.fromkeys(words.owners[number] for number in sorted(set(rarest[0]).intersection(rarest[1]))
+                          if term in words.lines[number])
+    return None if len(found) > WORD_EXPANSION_CAP else list(found)
+
+
+def _pair(term):
+    """The pair table's token for a 2-character term: its UTF-8 bytes in hex (the table folds ASCII case)."""
+    return '"' + term.encode().hex() + '"'
 
 
 def _like(value):
@@ -192,7 +511,7 @@ def _points(terms, find, *, ascii_like=True):
 
     texts = [phrase] + ([phrase_slug] if len(terms) > 1 else [])
     return _sum_of_cases([
-        (" OR ".join(f"{title} IN (%s, %s)" for title in titles), 2000, [phrase, phrase + "?", phrase, phrase + "？"]),
+        (" OR ".join(f"{title} IN (%s, %s, %s)" for title in titles), 2000, [phrase, phrase + "?", phrase + "？"] * 2),
         ("q.slug = %s", 1000, [phrase_slug]),
         (" OR ".join(found(both) for _ in texts), 200, texts),
         (" AND ".join(found(both) for _ in terms), 100, terms),
@@ -229,38 +548,30 @@ def _sum_of_cases(cases):
 def ranked_sql(terms, *, offset, limit):
     """SQLite, a term the index cannot decide (1 character, or cased non-ASCII): one ranked statement.
 
-    Rare queries; the LIKE reads the text of every row the other terms leave.
+    Rare queries; the LIKE reads the text of every row the other terms leave. Order: points, then number.
     """
-    table = "kbase_question"
-    match, match_params, scanned = _sqlite_match(terms)
-    points, points_params = _points(terms, "instr")
-    where = ["q.is_published"] + ["q.search_text LIKE %s ESCAPE '\\'"] * len(scanned)
-    params = [f"%{_like(term)}%" for term in scanned]
-    source, order = f"{table} AS q", f"{points} DESC, q.number"
-    if match:
-        source = f"{FTS_TABLE} AS s JOIN {table} AS q ON q.id = s.rowid"
-        where.insert(0, f"{FTS_TABLE} MATCH " + " || ' AND ' || ".join(match))
-        order = f"{points} DESC, s.rank, q.number"
-    else:
-        match_params = []
-    sql = (f"SELECT q.id, count(*) OVER () FROM {source} WHERE {' AND '.join(where)} "
-           f"ORDER BY {order} LIMIT %s OFFSET %s")
-    return sql, [*match_params, *params, *points_params, -1 if limit is None else limit, offset]
-
-
-def _sqlite_match(terms):
-    """FTS5 MATCH pieces for the terms the index decides, their parameters, and the terms it cannot decide."""
-    match, params, scanned = [], [], []
-    for term in dict.fromkeys(terms):
-        if len(term) >= 3 and _folds_alike(term):
-            match.append("%s")
-            params.append(_phrase(term))
-        elif len(term) == 2 and _folds_alike(term):
-            match.append(PAIR_SEARCH)
-            params += [term, term + LAST_CHARACTER]
+    where, params = ["q.is_published"], []
+    for term in _needed(terms):
+        index = _index_match(term)
+        if index:
+            where.append(f"q.id IN (SELECT rowid FROM {index[0]} WHERE {index[0]} MATCH %s)")
+            params.append(index[1])
         else:
-            scanned.append(term)
-    return match, params, scanned
+            where.append("q.search_text LIKE %s ESCAPE '\\'")
+            params.append(f"%{_like(term)}%")
+    points, points_params = _points(terms, "instr")
+    sql = (f"SELECT q.id, count(*) OVER () FROM kbase_question AS q WHERE {' AND '.join(where)} "
+           f"ORDER BY {points} DESC, q.number LIMIT %s OFFSET %s")
+    return sql, [*params, *points_params, -1 if limit is None else limit, offset]
+
+
+def _index_match(term):
+    """(table, MATCH expression) of the trigram or pair table that decides `term` exactly, or None."""
+    if len(term) == 2:
+        return PAIRS_TABLE, _pair(term)
+    if len(term) >= 3 and _folds_alike(term):
+        return FTS_TABLE, _phrase(term)
+    return None
 
 
 def _phrase(term):
@@ -273,7 +584,10 @@ def _folds_alike(term):
 
 
 def narrow(queryset, terms):
-    """`queryset` limited to the rows the index says can contain every term (lower-cased, no spaces)."""
+    """`queryset` limited to the rows the index says can contain every term (lower-cased, no spaces).
+
+    The SQLite index holds published questions only: narrow a queryset of published ones.
+    """
     terms = list(dict.fromkeys(terms))
     if connection.vendor == "sqlite":
         return _narrow_sqlite(queryset, terms)
@@ -283,18 +597,12 @@ def narrow(queryset, terms):
 
 
 def _narrow_sqlite(queryset, terms):
-    parts, params = [], []
-    for term in terms:
-        if len(term) >= 3:
-            parts.append("%s")
-            params.append(_phrase(term))
-        elif len(term) == 2 and _folds_alike(term):
-            parts.append(PAIR_SEARCH)
-            params += [term, term + LAST_CHARACTER]
-    if not parts:
-        return queryset
-    expression = " || ' AND ' || ".join(parts)
-    return queryset.filter(id__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {expression}", params))
+    for term in terms:  # a 3+ character term FTS5 folds more than LIKE: a superset, the LIKE decides
+        index = _index_match(term) if len(term) < 3 or _folds_alike(term) else (FTS_TABLE, _phrase(term))
+        if index:
+            table, match = index
+            queryset = queryset.filter(id__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [match]))
+    return queryset
 
 
 def _narrow_postgresql(queryset, terms):
@@ -311,14 +619,15 @@ def _narrow_postgresql(queryset, terms):
 def optimize():
     """Compact the index after a bulk write (an import), so searches read one tidy structure.
 
-    SQLite: FTS5's 'optimize' merges the segments and drops the entries an import's updates left deleted
-    (on today's content it took 探针 from 5.6 to 1.0 ms and `ip` from 2.9 to 0.8 ms). PostgreSQL: the GIN
-    indexes' pending entries are moved into the index proper and the table's statistics refreshed, which
-    the planner's choice between the trigram and bigram indexes depends on.
+    SQLite: FTS5's 'optimize' merges each table's segments and drops the entries an import's updates left deleted
+    (on today's content it took 探针 from 5.6 to 1.0 ms and `ip` from 2.9 to 0.8 ms through the trigram table).
+    PostgreSQL: the GIN indexes' pending entries are moved into the index proper and the table's statistics
+    refreshed, which the planner's choice between the trigram and bigram indexes depends on.
     """
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+            for table in (FTS_TABLE, PAIRS_TABLE, WORDS_TABLE):
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
         elif connection.vendor == "postgresql":
             for index in ("kbase_question_search_trgm", "kbase_question_search_bigrams"):
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
@@ -326,11 +635,21 @@ def optimize():
 
 
 def rebuild():
-    """Refill the index from kbase_question (after a restore from a dump made without it, say)."""
+    """Refill the index from kbase_question (after a restore from a dump made without it, say).
+
+    Bumps the content version: each worker's word vocabulary is read from the index.
+    """
+    from kbase.models import bump_content_version
+
+    bump_content_version()
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
-            cursor.execute(f"INSERT INTO {FTS_TABLE}(rowid, body) SELECT id, search_text || ' ' FROM kbase_question")
+            # What the triggers index, from the migration that made them (one definition of each table's body).
+            bodies = import_module("kbase.migrations.0010_search_pairs_words_published").TABLES
+            for table, body in bodies.items():
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
+                cursor.execute(f"INSERT INTO {table}(rowid, body) SELECT q.id, {body.format(text='q.search_text')} "
+                               "FROM kbase_question AS q WHERE q.is_published")
         elif connection.vendor == "postgresql":
             cursor.execute("REINDEX INDEX kbase_question_search_trgm")
             cursor.execute("REINDEX INDEX kbase_question_search_bigrams")

@@ -140,12 +140,13 @@ def _page_number(raw):
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
     number = _page_number(request.GET.get("page"))
-    found = ranked(query, offset=(number - 1) * SEARCH_PAGE_SIZE, limit=SEARCH_PAGE_SIZE) if query else None
+    version = request_content_version(request) if query else None
+    found = ranked(query, offset=(number - 1) * SEARCH_PAGE_SIZE, limit=SEARCH_PAGE_SIZE, version=version) if query else None
     if found is not None and not found.ids and number > 1:  # past the last page: the first
-        number, found = 1, ranked(query, limit=SEARCH_PAGE_SIZE)
+        number, found = 1, ranked(query, limit=SEARCH_PAGE_SIZE, version=version)
     results, page = [], None
     if found is not None:
-        results = result_rows(request_content_version(request), found.ids, search_terms(query), _result_questions)
+        results = result_rows(version, found.ids, search_terms(query), _result_questions)
         page = Paginator(range(found.total), SEARCH_PAGE_SIZE).page(number)  # the total counted with the ranking
     context = {"query": query, "results": results, "rows_html": rows_html(results), "page": page}
     if page is not None:

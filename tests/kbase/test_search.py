@@ -53,6 +53,10 @@ def test_the_exact_title_match_ranks_first(client, content, language):
 
 @pytest.mark.parametrize(("language", "query"), [("en", "rolling update"), ("zh-hans", "滚动更新")])
 def test_rolling_update_questions_rank_above_a_passing_mention(client, content, language, query):
+    # Two questions without the phrase: it is then in 3 of 7, fewer than half, so the body decides ties (BM25 gives a
+    # term in half the questions or more no weight, and then the content plan's order decides: kbase.search_index).
+    make_question("image-layers", number=70, answer_en="Layers are cached.", answer_zh="镜像层会被缓存。")
+    make_question("cgroups", number=71, answer_en="Limits come from cgroups.", answer_zh="限制来自 cgroups。")
     found = slugs(client.get(f"/{language}/search/", {"q": query}))
     assert set(found[:2]) == {"deployment-rolling-update-process", "rolling-update-max-surge"}
     assert found[-1] == "static-pod"
@@ -167,21 +171,26 @@ def test_every_tag_in_the_content_has_a_chinese_label():
     assert sorted(tags - set(TAG_LABELS_ZH)) == []
 
 
-# Index terms of 3+, 2 and 1 characters. The queries: the content version (the page cache's key), the
-# matches with their title points, the rest by body rank when title matches do not fill the page (on SQLite
-# only when the index decides every term: a 1-character term takes one ranked statement), the rows not yet in
-# the worker's row cache.
-@pytest.mark.parametrize(("query", "second_statement"), [
-    ("pod", {"sqlite": 1, "postgresql": 1}), ("探针", {"sqlite": 1, "postgresql": 1}),
-    ("ip", {"sqlite": 0, "postgresql": 0}), ("k", {"sqlite": 0, "postgresql": 1}),
-    ("pod 探针 k", {"sqlite": 0, "postgresql": 1}),
+# Index terms of 3+, 2 and 1 characters. The queries: the content version (the page cache's key), the count of
+# the matches (with the body rank of the tied questions with title points the page shows), the rest by body rank
+# when title matches do not fill the page (on SQLite only when the index decides every term: a 1-character term
+# takes one ranked statement), the rows not yet in the worker's row cache. Once per content version and worker:
+# the published titles (not for that one ranked statement) and, on SQLite, the word vocabulary (for an ASCII
+# term of 4+ letters and digits).
+@pytest.mark.parametrize(("query", "rest", "copies"), [
+    ("pod", {"sqlite": 1, "postgresql": 1}, {"sqlite": 1, "postgresql": 1}),
+    ("探针", {"sqlite": 1, "postgresql": 1}, {"sqlite": 1, "postgresql": 1}),
+    ("ip", {"sqlite": 0, "postgresql": 0}, {"sqlite": 1, "postgresql": 1}),
+    ("kubectl", {"sqlite": 1, "postgresql": 1}, {"sqlite": 2, "postgresql": 1}),
+    ("k", {"sqlite": 0, "postgresql": 1}, {"sqlite": 0, "postgresql": 1}),
+    ("pod 探针 k", {"sqlite": 0, "postgresql": 1}, {"sqlite": 0, "postgresql": 1}),
 ])
-def test_the_search_page_query_count_is_fixed(client, content, django_assert_num_queries, query, second_statement):
+def test_the_search_page_query_count_is_fixed(client, content, django_assert_num_queries, query, rest, copies):
     from django.db import connection
 
     make_question("pod-ip", number=98, answer_en="A pod has an ip; kubectl checks it.", answer_zh="存活探针。")
-    queries = 2 + second_statement[connection.vendor]
-    with django_assert_num_queries(queries + 1):
+    queries = 2 + rest[connection.vendor]
+    with django_assert_num_queries(queries + 1 + copies[connection.vendor]):
         client.get("/en/search/", {"q": query})
     with django_assert_num_queries(queries):  # another URL (no page cache hit); the rows come from the row cache
         client.get("/en/search/", {"q": query + " "})

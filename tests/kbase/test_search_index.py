@@ -53,34 +53,51 @@ def test_the_database_keeps_the_index_after_every_migration():
                            " AND name LIKE 'kbase_question_search%'")
             assert {row[0] for row in cursor.fetchall()} == {
                 "kbase_question_search_insert", "kbase_question_search_update", "kbase_question_search_delete",
+                "kbase_question_version_insert", "kbase_question_version_update", "kbase_question_version_delete",
             }
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'kbase_question'")
             assert "kbase_question_rank" in {row[0] for row in cursor.fetchall()}
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'kbase_question_%'")
+            assert {"kbase_question_search", "kbase_question_pairs", "kbase_question_words",
+                    "kbase_question_words_vocab"} <= {row[0] for row in cursor.fetchall()}
         else:
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'kbase_question'")
             assert {"kbase_question_search_trgm", "kbase_question_search_bigrams"} <= {row[0] for row in cursor.fetchall()}
             cursor.execute("SELECT attstorage FROM pg_attribute WHERE attrelid = 'kbase_question'::regclass "
                            "AND attname = 'search_text'")
             assert cursor.fetchone()[0] == "e"  # uncompressed: the LIKE recheck reads it (migration 0009)
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'kbase_question'::regclass "
+                           "AND NOT tgisinternal")
+            assert {row[0] for row in cursor.fetchall()} == {"kbase_question_version"}
 
 
-@pytest.mark.parametrize(("query", "pg_index"), [
-    ("liveness", "kbase_question_search_trgm"), ("探针", "kbase_question_search_bigrams"), ("ip", "kbase_question_search_bigrams"),
+def _index_delete(table, question):
+    """SQLite: take `question` out of one of the index's tables only, as its trigger would."""
+    body = search_index.import_module("kbase.migrations.0010_search_pairs_words_published").TABLES[table]
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table}({table}, rowid, body) SELECT 'delete', q.id, "
+                       f"{body.format(text='q.search_text')} FROM kbase_question AS q WHERE q.id = %s", [question.pk])
+
+
+@pytest.mark.parametrize(("query", "sqlite_table", "pg_index"), [
+    ("liveness", "kbase_question_words", "kbase_question_search_trgm"),
+    ("liv", "kbase_question_search", "kbase_question_search_trgm"),
+    ("探针", "kbase_question_pairs", "kbase_question_search_bigrams"),
+    ("ip", "kbase_question_pairs", "kbase_question_search_bigrams"),
 ])
-def test_results_come_through_the_index(query, pg_index):
+def test_results_come_through_the_index(query, sqlite_table, pg_index):
     question = make_question("probes", answer_en="A liveness probe, ip.", answer_zh="存活探针。")
     assert found(query) == ["probes"]
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":  # take the row out of the index only: the search no longer sees it
-            cursor.execute("INSERT INTO kbase_question_search(kbase_question_search, rowid, body) "
-                           "VALUES ('delete', %s, %s)", [question.pk, question.search_text + " "])
+        if connection.vendor == "sqlite":  # take the row out of that table only: the search no longer sees it
+            _index_delete(sqlite_table, question)
             assert found(query) == []
             assert scanned(query) == {"probes"}
         else:  # the plan reads the index (sequential scans priced out: the table has one row)
             cursor.execute("SET LOCAL enable_seqscan = off")
             # With one row any index is as cheap: the is_published one would do instead (dropped until rollback).
             cursor.execute("DROP INDEX question_published")
-            source, params, *_rank = matches_source(search_terms(query))
+            source, params = matches_source(search_terms(query))
             cursor.execute(f"EXPLAIN SELECT q.id FROM {source}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert pg_index in plan, plan
@@ -90,10 +107,11 @@ def test_rebuild_refills_the_index_from_the_questions():
     question = make_question("probes", answer_en="A liveness probe.", answer_zh="存活探针。")
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO kbase_question_search(kbase_question_search) VALUES ('delete-all')")
-        assert found("liveness") == [] and found("探针") == []
+            for table in ("kbase_question_search", "kbase_question_pairs", "kbase_question_words"):
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
+        assert found("liveness") == [] and found("探针") == [] and found("liv") == []
     rebuild()
-    assert found("liveness") == ["probes"] and found("探针") == ["probes"]
+    assert found("liveness") == ["probes"] and found("探针") == ["probes"] and found("liv") == ["probes"]
     question.delete()
     rebuild()
     assert found("liveness") == []
@@ -248,7 +266,8 @@ def reference_points(terms, question):
 @given(titles=st.lists(st.text("aB%_?？- ", min_size=1, max_size=8), min_size=1, max_size=4),
        query=st.text("ab%_?？- ", min_size=1, max_size=6))
 def test_title_points_in_sql_equal_the_python_reference(titles, query):
-    """Both SQL forms of the points (LIKE for ASCII queries on SQLite, lower() + instr/strpos) give the same."""
+    """The ranking's points (Python, from the worker's titles) and both SQL forms (the LIKE-scan statement's: LIKE
+    for ASCII queries on SQLite, lower() + instr/strpos) give the reference's."""
     terms = search_terms(query)
     if not terms:
         return
@@ -259,6 +278,10 @@ def test_title_points_in_sql_equal_the_python_reference(titles, query):
     forms = [search_index._points(terms, "strpos")] if connection.vendor == "postgresql" else [
         search_index._points(terms, "instr"), search_index._points(terms, "instr", ascii_like=False)]
     expected = {question.id: reference_points(terms, question) for question in questions}
+    titles = search_index._load_titles()
+    in_python = search_index.title_points(terms, titles)
+    assert {titles.ids[position]: score for score, group in in_python.items() for position in group} == {
+        pk: score for pk, score in expected.items() if score}
     for points, params in forms:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT q.id, {points} FROM kbase_question AS q", params)
@@ -291,3 +314,72 @@ def test_an_import_leaves_the_index_compact_and_compacting_changes_no_result(tmp
     assert _index_state() == (before if connection.vendor == "sqlite" else [(0,)])
     assert found("coral") == [f"q{n}" for n in range(0, 12, 2)]
     assert found("kelp") == [f"q{n}" for n in range(1, 12, 2)]
+
+
+def test_a_raw_sql_write_renews_every_workers_copy_of_the_titles_and_words():
+    make_question("alpha", question_en="What is alpha?", answer_en="Alpha notes.")
+    assert found("alpha") == ["alpha"]  # the titles and the word vocabulary are now read for this version
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE kbase_question SET question_en = 'Zebra stripes?', search_text = 'zebra stripes 斑马' "
+                       "WHERE slug = 'alpha'")
+    assert found("zebra") == ["alpha"] and found("斑马") == ["alpha"] and found("alpha") == []
+    make_question("beta", number=2, answer_en="Zebra crossing.")
+    assert found("zebra") == ["alpha", "beta"]  # the title holds it: first
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE kbase_question SET question_en = 'Crossings?' WHERE slug = 'alpha'")
+        cursor.execute("UPDATE kbase_question SET question_en = 'Zebra crossing?' WHERE slug = 'beta'")
+    assert found("zebra") == ["beta", "alpha"]  # the titles changed by raw SQL: the points follow
+
+
+def test_raw_upper_case_text_is_found_as_the_like_scan_finds_it():
+    make_question("alpha")
+    Question.objects.filter(slug="alpha").update(search_text="WALRUS IP 探针 ÄÖ kubeCTL")
+    for query in ["walrus", "ip", "wal", "探针", "äö", "alr", "kubectl", "ctl", "IP"]:
+        assert set(found(query)) == scanned(query), query
+
+
+def test_unpublishing_takes_a_question_out_of_the_index_and_publishing_puts_it_back():
+    make_question("alpha", answer_en="Quokka notes, ip.", answer_zh="短尾矮袋鼠。")
+    Question.objects.filter(slug="alpha").update(is_published=False)
+    assert found("quokka") == [] and found("ip") == [] and found("袋鼠") == [] and ranked("quokka").total == 0
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE kbase_question SET is_published = %s WHERE slug = 'alpha'", [True])
+    assert found("quokka") == ["alpha"] and found("ip") == ["alpha"] and found("袋鼠") == ["alpha"]
+
+
+@pytest.mark.parametrize("before", [*range(58, 72), *range(122, 136)])
+def test_a_pair_is_found_wherever_it_starts(before):
+    """SQLite cuts the text in chunks of 64 characters (plus one) to list its pairs: none is lost at the seams."""
+    make_question("alpha")
+    Question.objects.filter(slug="alpha").update(search_text="探" * before + "qz针" + "y" * 3)
+    assert found("qz") == ["alpha"] and found("z针") == ["alpha"] and found("探q") == ["alpha"]
+    assert found("针y") == ["alpha"] and found("zq") == []
+
+
+def test_ties_follow_the_body_only_for_a_term_in_fewer_than_half_the_questions():
+    make_question("first", number=1, question_en="Notes on kelp", answer_en="Kelp once.")
+    make_question("second", number=2, question_en="More on kelp", answer_en="Kelp, kelp and kelp again, kelp.")
+    for number in range(3, 6):
+        make_question(f"other-{number}", number=number, answer_en="Nothing here.")
+    assert found("kelp") == ["second", "first"]  # 2 of 5: the answer that says it more breaks the tie
+    for number in range(6, 10):
+        make_question(f"mention-{number}", number=number, answer_en="A kelp mention.")
+    # 6 of 9: BM25 gives the term no weight (IDF <= 0); the content plan's order breaks ties
+    assert found("kelp")[:2] == ["first", "second"]
+
+
+def test_a_term_in_more_words_than_the_cap_takes_the_trigram_phrase(monkeypatch):
+    make_question("alpha", answer_en="Probes, probed, prober and probing.")
+    make_question("beta", number=2, answer_en="No such word.")
+    monkeypatch.setattr(search_index, "WORD_EXPANSION_CAP", 2)
+    assert found("probe") == ["alpha"] and found("prob") == ["alpha"]
+    monkeypatch.setattr(search_index, "WORD_EXPANSION_CAP", 64)
+    assert found("probe") == ["alpha"] and found("nosuchword") == []
+
+
+def test_a_term_inside_another_term_adds_no_condition():
+    assert search_index._needed(["how", "does", "a", "pod", "start", "a", "pod"]) == ["how", "does", "pod", "start"]
+    make_question("alpha", answer_en="How does a pod start? It starts.")
+    make_question("beta", number=2, answer_en="How does a pod stop?")
+    for query in ["how does a pod start", "a start", "t start", "star start"]:
+        assert set(found(query)) == scanned(query), query
