@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.translation import get_language_from_request
+from django.utils.translation import get_language_from_request, gettext, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from kbase.bilingual import aligned_sections
@@ -150,6 +150,13 @@ def search(request):
         page = Paginator(range(found.total), SEARCH_PAGE_SIZE).page(number)  # the total counted with the ranking
     context = {"query": query, "results": results, "rows_html": rows_html(results), "page": page}
     if page is not None:
+        # The count and page lines as strings here: two {% blocktranslate %} cost ~0.1 ms of a ~1.5 ms page.
+        context["count_text"] = ngettext(
+            "%(counter)s result for “%(query)s”", "%(counter)s results for “%(query)s”", found.total
+        ) % {"counter": found.total, "query": query}
+        context["page_text"] = gettext("Page %(number)s of %(total)s") % {
+            "number": number, "total": page.paginator.num_pages
+        }
         context["previous_url"] = _search_page_url(query, number - 1) if page.has_previous() else ""
         context["next_url"] = _search_page_url(query, number + 1) if page.has_next() else ""
     template = "kbase/search.html#results" if request.htmx else "kbase/search.html"

@@ -285,6 +285,13 @@ def test_an_unpublished_question_is_neither_found_nor_counted(client, content):
     assert "1 result for “CrashLoopBackOff”" in response.content.decode()
 
 
+def test_the_count_and_page_lines_escape_the_query_and_speak_the_language(client, content):
+    html = client.get("/en/search/", {"q": "<b>pod"}, HTTP_COOKIE="messages=x").content.decode()
+    assert "0 results for “&lt;b&gt;pod”" in html and "<b>pod" not in html
+    html = client.get("/zh-hans/search/", {"q": "CrashLoopBackOff"}, HTTP_COOKIE="messages=x").content.decode()
+    assert '<p class="result-count">“CrashLoopBackOff”共有 2 条结果</p>' in html
+
+
 @given(query=st.text(max_size=30), number=st.integers(min_value=1, max_value=10_000))
 def test_page_links_quote_the_query_as_the_urlencode_filter_does(query, number):
     from django.template import Context, Template
