@@ -7,11 +7,9 @@ goes and the answer as plain text (`RowCache`), for one content version: the ver
 search on every worker. A search page then renders 20 snippets and joins strings.
 """
 
-import bisect
 import html
 import re
 import threading
-from array import array
 from collections import OrderedDict
 from typing import NamedTuple
 
@@ -85,18 +83,16 @@ class Highlighter:
     def snippet_html(self, text, lower=None):
         """`snippet` as a plain str (result_rows joins 20 of them into one page fragment).
 
-        With `lower` (`lower_text(text)`, what the row cache keeps instead of `text`, which may then be None), the
-        terms are looked for in the lower-cased text, case-sensitively (through a whole answer ~8x faster than a
-        case-insensitive search), and the window is cut from it with the original characters put back.
+        With `lower` (`lower_text(text)`, which the row cache keeps beside `text`), the terms are looked for in the
+        lower-cased text, case-sensitively (through a whole answer ~8x faster than a case-insensitive search), and
+        the window is cut from `text` at the same offsets.
         """
+        if not text:
+            return ""
         if lower is None:
-            if not text:
-                return ""
             phrase, first_of, searched = self.phrase, self.pattern, text
         else:
-            if not lower.text:
-                return ""
-            phrase, first_of, searched = self.lower_phrase, self.lower_pattern, lower.text
+            phrase, first_of, searched = self.lower_phrase, self.lower_pattern, lower
         pattern, width = self.pattern, self.width
         first = (phrase.search(searched) if phrase else None) or (first_of.search(searched) if first_of else None)
         start = max(0, first.start() - width // 3) if first else 0
@@ -105,7 +101,7 @@ class Highlighter:
             start = space + 1 if space != -1 else start
         length = len(searched)
         end = min(length, start + width)
-        window = text[start:end] if lower is None else lower.original(start, end)
+        window = text[start:end]
         if self.escape_first:
             marked = pattern.sub(r"<mark>\g<0></mark>", html.escape(window)) if pattern else html.escape(window)
             return ("…" if start else "") + marked + ("…" if end < length else "")
@@ -133,10 +129,8 @@ class _Row(NamedTuple):
     head: str  # the row's HTML up to the snippet
     tail: str  # and after it
     bare: str  # the row without a snippet (an answer with no plain text)
-    # The answer in the active language as plain text, what snippets are cut from: as a LowerText (`lower`), or,
-    # when lower-casing would move characters, as it is (`text`). The other one is None.
-    text: str | None
-    lower: "LowerText | None"
+    text: str  # the answer in the active language as plain text, what snippets are cut from
+    lower: str | None  # the same lower-cased (lower_text), or None when lower-casing would move characters
 
 
 class ResultRow(NamedTuple):
@@ -147,8 +141,9 @@ class ResultRow(NamedTuple):
 class RowCache:
     """Per-worker rows of one content version, at most `max_entries` (least recently used go first).
 
-    At 10x today's content every row in both languages is about 24 MB (measured: the answers' text 17.5 MB of it,
-    lower-cased with their capitals, the rows' HTML 6.6 MB); the bound keeps a worker under that.
+    At 10x today's content every row in both languages is about 43 MB (tracemalloc: each answer's plain text and
+    its lower-cased copy, and the rows' HTML); the bound keeps a worker under that. A lower-cased text that only
+    recorded its capitals (31 MB) cost ~0.06 ms a page putting each snippet's window back together.
     """
 
     def __init__(self, max_entries=4000):
@@ -193,45 +188,13 @@ def _render_row(question):
     head, _slot, tail = render(mark_safe(SNIPPET_SLOT)).partition(SNIPPET_SLOT)
     answer = question.answer_zh if is_zh() else question.answer_en
     text = plain_text(answer)
-    lower = lower_text(text)
-    return _Row(question.slug, head, tail, render(""), text if lower is None else None, lower)
-
-
-class LowerText(NamedTuple):
-    """A text lower-cased, with the characters lower-casing changed: searched case-sensitively, cut back to the text.
-
-    Keeping a lower-cased copy beside each row's text would add ~15 MB to the row cache at 10x content; lower-casing
-    changes a few characters of a text (its capitals), so only those are kept, with their offsets (~3 MB).
-    """
-
-    text: str  # the text, lower-cased (every character at its original offset)
-    positions: array  # offsets where lower-casing changed the character, ascending
-    originals: str  # the original characters there, in the same order
-
-    def original(self, start, end):
-        """The original text[start:end]."""
-        text, positions, originals = self.text, self.positions, self.originals
-        first = bisect.bisect_left(positions, start)
-        last = bisect.bisect_left(positions, end, first)
-        if first == last:
-            return text[start:end]
-        pieces = []
-        for index in range(first, last):
-            position = positions[index]
-            pieces.append(text[start:position])
-            pieces.append(originals[index])
-            start = position + 1
-        pieces.append(text[start:end])
-        return "".join(pieces)
+    return _Row(question.slug, head, tail, render(""), text, lower_text(text))
 
 
 def lower_text(text):
-    """`text` as a LowerText, or None when lower-casing would move characters (e.g. "İ" becomes two)."""
+    """`text` lower-cased, or None when lower-casing would move characters (e.g. "İ" becomes two)."""
     lower = text.lower()
-    if len(lower) != len(text):
-        return None
-    changed = [index for index, (character, lowered) in enumerate(zip(text, lower)) if character != lowered]
-    return LowerText(lower, array("I", changed), "".join(text[index] for index in changed))
+    return lower if len(lower) == len(text) else None
 
 
 ROWS = RowCache()
