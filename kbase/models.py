@@ -1,3 +1,5 @@
+import threading
+
 import reversion
 from django.db import connection, models
 from django.db.models import F, Q
@@ -61,6 +63,39 @@ def content_version():
         cursor.execute(f"SELECT version FROM {ContentVersion._meta.db_table} WHERE id = 1")
         row = cursor.fetchone()
     return row[0] if row else 0
+
+
+class FromContent:
+    """What this worker computed from the content, kept for one content version (every content write bumps it).
+
+    `get(version, name, load)` answers `load()` as computed under `version`, computing it the first time; a newer
+    version drops every value. The caller reads the version BEFORE calling: a write committed between the two
+    reads is then kept under the older version and computed again at the next. Values are per process, never
+    shared between workers; the version, read from the database, is what keeps every worker right.
+    """
+
+    def __init__(self):
+        self.version, self.values = None, {}
+        self.lock = threading.Lock()  # runserver and gthread serve requests on threads
+
+    def clear(self):
+        """Drop every value (tests: a rolled-back test database reuses content versions)."""
+        with self.lock:
+            self.version, self.values = None, {}
+
+    def get(self, version, name, load):
+        with self.lock:
+            if version == self.version and name in self.values:
+                return self.values[name]
+        value = load()
+        with self.lock:
+            if version != self.version:
+                self.version, self.values = version, {}
+            self.values[name] = value
+        return value
+
+
+FROM_CONTENT = FromContent()
 
 
 class Topic(models.Model):

@@ -27,7 +27,7 @@ Ranking:
 1. Points from the slug and both titles: a title is the query (either language, its question mark optional)
    2000, the slug is the query 1000 (searching "CrashLoopBackOff" finds its own question), a title holds the
    phrase 200, the titles hold every term 100, the slug holds the phrase 50. Computed in Python from each
-   worker's copy of the published questions' titles and slugs (`TitleCache`, one per content version), not
+   worker's copy of the published questions' titles and slugs (kbase.models.FROM_CONTENT, per content version), not
    per row in SQL (~1.5 us a row: 0.7 ms for the 450 titles holding "pod" at 10x content): every way to earn
    points needs every term in the titles or the phrase in the slug, and an index of the titles' pieces of 2
    and 3 characters finds those questions in tens of microseconds.
@@ -47,7 +47,6 @@ body rank only when a page reaches past the rows with points.
 
 import json
 import re
-import threading
 from collections import defaultdict
 from importlib import import_module
 from typing import NamedTuple
@@ -86,36 +85,6 @@ class Titles(NamedTuple):
     slug_at: dict  # a lower-cased slug: its question's position
     title_grams: dict  # every 2- and 3-character piece of the titles: the positions holding it, ascending
     slug_grams: dict  # the same for the slugs
-
-
-class TitleCache:
-    """Per worker, for one content version: the published questions' titles and slugs, and (SQLite) the words.
-
-    The content version is read on every request and every write to these columns bumps it (a trigger on SQLite,
-    kbase.models on both), so an edit shows in the next search on every worker.
-    """
-
-    def __init__(self):
-        self.version, self.titles, self.words = None, None, None
-        self.lock = threading.Lock()
-
-    def clear(self):
-        with self.lock:
-            self.version, self.titles, self.words = None, None, None
-
-    def get(self, version, part, load):
-        with self.lock:
-            if version == self.version and getattr(self, part) is not None:
-                return getattr(self, part)
-        value = load()
-        with self.lock:
-            if version != self.version:
-                self.version, self.titles, self.words = version, None, None
-            setattr(self, part, value)
-        return value
-
-
-CACHE = TitleCache()
 
 
 def _load_titles():
@@ -193,6 +162,12 @@ def _content_version():
     return content_version()
 
 
+def _from_content():
+    from kbase.models import FROM_CONTENT
+
+    return FROM_CONTENT
+
+
 def title_points(terms, titles):
     """{points: positions in `titles`} for the questions with any (the module docstring's step 1).
 
@@ -246,7 +221,7 @@ def ranked(query, *, offset=0, limit=None, version=None):
             return Ranked([], 0)
     else:
         plan = _postgresql_plan(terms)
-    titles = CACHE.get(version, "titles", _load_titles)
+    titles = _from_content().get(version, "search titles", _load_titles)
     groups = title_points(terms, titles)
     order = sorted(groups, reverse=True)
     end = None if limit is None else offset + limit
@@ -448,7 +423,7 @@ def _sqlite_plan(terms, version):
     for term in _needed(terms):
         index = None
         if len(term) >= 4 and term.isascii() and term.isalnum():
-            vocabulary = CACHE.get(version, "words", _load_words)
+            vocabulary = _from_content().get(version, "search words", _load_words)
             if term in vocabulary.documents:
                 whole_words.append(term)
             words = _words_containing(term, vocabulary)

@@ -11,20 +11,17 @@ def _clear_cache():
     A test client request to a /zh-hans/ page leaves Chinese active in the thread (LocaleMiddleware does not
     undo it); deactivating keeps a later test that reads translated names from depending on the order.
     """
-    from kbase import search_index
+    from kbase.models import FROM_CONTENT  # titles, words, question -> topic: per worker and content version
     from kbase.search import ROWS  # search rows, per worker: a rolled-back test database reuses content versions
-    from quiz.stats import forget_question_topics  # question -> topic, per worker, likewise
 
     cache.clear()
     caches["shared"].clear()
     ROWS.clear()
-    forget_question_topics()
-    search_index.CACHE.clear()  # titles and words, per worker and content version: the same reason
+    FROM_CONTENT.clear()
     translation.deactivate()
     yield
     cache.clear()
     caches["shared"].clear()
     ROWS.clear()
-    forget_question_topics()
-    search_index.CACHE.clear()
+    FROM_CONTENT.clear()
     translation.deactivate()

@@ -200,3 +200,25 @@ def test_the_signed_in_cache_is_dropped_by_an_edit_like_the_anonymous_one(client
     question.question_en = "What does a liveness probe check?"
     question.save()
     assert "What does a liveness probe check?" in client.get("/en/questions/liveness-probe/").content.decode()
+
+
+def test_values_from_the_content_are_computed_once_per_version_and_dropped_by_a_newer_one():
+    from kbase.models import FromContent
+
+    kept, loads = FromContent(), []
+
+    def load(value):
+        def run():
+            loads.append(value)
+            return value
+        return run
+
+    assert kept.get(1, "titles", load("a")) == "a"
+    assert kept.get(1, "titles", load("b")) == "a"  # same version: not computed again
+    assert kept.get(1, "words", load("w")) == "w"
+    assert kept.get(2, "titles", load("c")) == "c"  # a newer version drops every value
+    assert kept.get(2, "words", load("x")) == "x"
+    kept.clear()
+    assert kept.get(2, "titles", load("d")) == "d"
+    assert loads == ["a", "w", "c", "x", "d"]
+

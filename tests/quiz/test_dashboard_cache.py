@@ -16,7 +16,7 @@ from django.core.cache import cache
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbase.models import Question, content_version
+from kbase.models import FROM_CONTENT, Question, content_version
 from quiz import stats
 from quiz.admin import ReviewLogAdmin
 from quiz.models import Card, Preferences, Rating, ReviewLog, State
@@ -47,7 +47,7 @@ def assert_as_from_scratch(client, path=DASHBOARD):
     worker's question -> topic copy); returns it."""
     cached = page(client, path)
     cache.clear()
-    stats.forget_question_topics()
+    FROM_CONTENT.clear()
     assert cached == page(client, path)
     return cached
 
