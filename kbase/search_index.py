@@ -397,11 +397,14 @@ def matches_source(terms):
     """PostgreSQL: FROM/WHERE of the published questions holding every term, and its parameters."""
     where, params = ["q.is_published"], []
     for term in _needed(terms):
-        where.append("q.search_text LIKE %s")  # the gin_trgm_ops index answers it for 3+ characters
-        params.append(f"%{_like(term)}%")
         if len(term) == 2:
+            # Exact (the text's distinct character pairs) and answered by a GIN index with no recheck: a LIKE
+            # beside it made PostgreSQL read every candidate's text again ('ip' at 10x: 6.8 -> 0.8 ms).
             where.append("kbase_bigrams(q.search_text) @> ARRAY[%s]::text[]")
             params.append(term)
+        else:
+            where.append("q.search_text LIKE %s")  # the gin_trgm_ops index answers it for 3+ characters
+            params.append(f"%{_like(term)}%")
     return f"kbase_question AS q WHERE {' AND '.join(where)}", params
 
 
