@@ -109,10 +109,11 @@ def _load_titles():
     return Titles(ids, titles, slugs, dict(exact), slug_at, _pieces(titles), _pieces(slugs))
 
 
-def _pieces(texts):
+def _pieces(texts, sizes=(2, 3)):
+    """Every piece of `sizes` characters of `texts`: the positions of the texts holding it, ascending."""
     pieces = defaultdict(list)
     for position, text in enumerate(texts):
-        for piece in {text[at:at + size] for size in (2, 3) for at in range(len(text) - size + 1)}:
+        for piece in {text[at:at + size] for size in sizes for at in range(len(text) - size + 1)}:
             pieces[piece].append(position)
     return dict(pieces)
 
@@ -149,11 +150,7 @@ def _load_words():
             for run in [word] if word.isascii() else ASCII_RUN.findall(word):
                 lines.append(run)
                 owners.append(word)
-    pieces = defaultdict(list)
-    for number, line in enumerate(lines):
-        for piece in {line[at:at + 3] for at in range(len(line) - 2)}:
-            pieces[piece].append(number)
-    return Words(lines, owners, dict(pieces), documents)
+    return Words(lines, owners, _pieces(lines, sizes=(3,)), documents)
 
 
 def _content_version():
@@ -454,9 +451,7 @@ def _needed(terms):
 
 def _words_containing(term, words):
     """The vocabulary's words holding `term` (4+ lower-case ASCII letters and digits), or None if more than the cap."""
-    rarest = sorted((words.pieces.get(term[at:at + 3], ()) for at in range(len(term) - 2)), key=len)[:2]
-    found = dict.fromkeys(words.owners[number] for number in sorted(set(rarest[0]).intersection(rarest[1]))
-                          if term in words.lines[number])
+    found = dict.fromkeys(words.owners[number] for number in sorted(_holding(term, words.lines, words.pieces)))
     return None if len(found) > WORD_EXPANSION_CAP else list(found)
 
 
