@@ -102,11 +102,9 @@ class Highlighter:
         length = len(searched)
         end = min(length, start + width)
         window = text[start:end]
-        if self.escape_first:
-            marked = pattern.sub(r"<mark>\g<0></mark>", html.escape(window)) if pattern else html.escape(window)
-            return ("…" if start else "") + marked + ("…" if end < length else "")
-        if _ESCAPED.search(window) is None:  # nothing to escape: one substitution marks every term
-            marked = pattern.sub(r"<mark>\g<0></mark>", window) if pattern else window
+        if self.escape_first or _ESCAPED.search(window) is None:  # one substitution marks every term
+            escaped = html.escape(window) if self.escape_first else window  # (else nothing to escape)
+            marked = pattern.sub(r"<mark>\g<0></mark>", escaped) if pattern else escaped
             return ("…" if start else "") + marked + ("…" if end < length else "")
         pieces = ["…"] if start else []
         position = 0
