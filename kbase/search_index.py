@@ -17,9 +17,17 @@ The database keeps the index right on every write, raw SQL included (migrations 
     ('rolling': 'ing' is in every question) merges long position lists (0.19 ms at 10x); its 2-3 words do not.
   Every write to the searched columns also bumps the content version (a trigger), so raw SQL renews each
   worker's copies too.
-- PostgreSQL: pg_trgm's GIN index (gin_trgm_ops) makes the LIKE itself indexed for 3+ characters; a
-  2-character term adds `kbase_bigrams(search_text) @> ARRAY[term]`, answered by a GIN expression index
-  over the text's distinct character pairs.
+- PostgreSQL: one stored tsvector column, search_lexemes, with a GIN index (migration 0011): the text's pairs
+  of adjacent characters, and every suffix (cut to LEXEME_PREFIX characters) of each run of ASCII letters and
+  digits and of each run of CJK ideographs (LEXEME_RUN). Exact, so GIN reads no text again:
+  - a 2-character term is the lexeme itself (`'ip'`);
+  - a term that is one such run, up to LEXEME_PREFIX characters, is in a text exactly when some lexeme starts
+    with it (`'rolling':*`, `'滚动更新':*`);
+  - any other term of 2+ characters (`kube-proxy`, or longer than the cut) needs its pairs (or its cut prefix),
+    and a LIKE decides among the rows that have them; a 1-character term is a LIKE alone.
+  A text too big for a tsvector has the one lexeme PARTIAL instead: its row is found by LIKE.
+  The statements read the matches through kbase_search_matches (migration 0011), where the planner may not
+  choose a sequential scan: it would read every row's lexemes out of line (~23 KB each).
 A 1-character term, or one of 3+ characters whose letters case-fold differently in FTS5 and in Python, takes
 one ranked statement with a LIKE (`ranked_sql`: rare queries).
 
@@ -32,7 +40,8 @@ Ranking:
    points needs every term in the titles or the phrase in the slug, and an index of the titles' pieces of 2
    and 3 characters finds those questions in tens of microseconds.
 2. Then, inside a points group (and for the questions without points), the body: SQLite's FTS5 bm25 (rank),
-   PostgreSQL the phrase counted in the text (capped at 20), but only when the query's matches are fewer than
+   PostgreSQL the phrase counted in the text (capped at 20; in Python, from each worker's copy of the texts it
+   has ranked, for the reached ties), but only when the query's matches are fewer than
    half of the published questions. BM25 gives a term found in half the documents or more no weight (its IDF,
    log((N - n + 0.5) / (n + 0.5)), is 0 or less; FTS5 floors it at 1e-6): such a query ("pod", "ip") ranks its
    ties by the content plan. bm25 is computed only for the groups the requested page reaches.
@@ -40,9 +49,10 @@ Ranking:
 On SQLite, rows with points are matches by construction when every term is free of the characters
 build_search_text turns into spaces and of sigma (the only letter Python lower-cases by its context):
 search_text holds the slug and both titles, lower-cased (Question.render; a raw write of a title without its
-search_text breaks that premise). Otherwise, and always on PostgreSQL, the statement that counts the matches
-also checks them. Statements: the count (with the bm25 of the reached ties), and the rest of the matches by
-body rank only when a page reaches past the rows with points.
+search_text breaks that premise). Otherwise the statement that counts the matches also checks them. On
+PostgreSQL, each row with points is checked against the worker's copy of its text (`_matching`). Statements:
+the count (with SQLite's bm25 of the reached ties), and the rest of the matches by body rank only when a page
+reaches past the rows with points.
 """
 
 import json
@@ -52,7 +62,6 @@ from importlib import import_module
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 
 FTS_TABLE = "kbase_question_search"
@@ -64,6 +73,9 @@ COVERING_INDEX = "kbase_question_rank"  # SQLite: (id, is_published, number, slu
 FREQUENCY_CAP = 20
 ASCII_RUN = re.compile("[a-z0-9]+")  # the word table's tokens hold ASCII letters (folded) and digits only
 CHANGED_BY_SEARCH_TEXT = set("`*_#>|[]()σς")  # kbase.markdown._MARKUP turns these into spaces; sigma: context
+LEXEME_RUN = re.compile("[a-z0-9]+|[\u4e00-\u9fff\u3400-\u4dbf]+")  # PostgreSQL: as migration 0011's RUNS
+LEXEME_PREFIX = 32  # PostgreSQL: the suffixes of a run are cut to this many characters (migration 0011)
+PARTIAL = "' partial'"  # PostgreSQL: the tsquery of the lexeme a text too big for a tsvector has instead
 
 
 class Ranked(NamedTuple):
@@ -217,9 +229,11 @@ def ranked(query, *, offset=0, limit=None, version=None):
         if not plan:
             return Ranked([], 0)
     else:
-        plan = _postgresql_plan(terms)
+        plan = _postgresql_plan(terms, version)
     titles = _from_content().get(version, "search titles", _load_titles)
     groups = title_points(terms, titles)
+    if not sqlite:
+        groups = _matching(groups, terms, titles.ids, version)
     order = sorted(groups, reverse=True)
     end = None if limit is None else offset + limit
     reached, before = [], 0  # the positions in groups of 2+ that the window reaches: their body rank is needed
@@ -228,7 +242,7 @@ def ranked(query, *, offset=0, limit=None, version=None):
         if len(group) > 1 and (end is None or before < end) and before + len(group) > offset:
             reached += group
         before += len(group)
-    checked = not sqlite or any(CHANGED_BY_SEARCH_TEXT.intersection(term) for term in terms)
+    checked = sqlite and any(CHANGED_BY_SEARCH_TEXT.intersection(term) for term in terms)
     if checked:  # which rows with points match is known only after the count: rank every tie
         reached = [position for score in order if len(groups[score]) > 1 for position in groups[score]]
     ids = titles.ids
@@ -339,30 +353,35 @@ class _SqlitePlan(NamedTuple):
 
 
 class _PostgresqlPlan(NamedTuple):
-    source: str  # FROM ... WHERE of the matches
+    matches: str  # a SELECT of the matches' ids (matches_sql)
     params: list
+    matches_count: str  # how many there are, with the same parameters
     frequency: str  # the body rank (higher is better)
     frequency_params: list
+    terms: list
+    version: int  # the content version the texts of `_texts` are read for
 
     def count(self, candidates, reached, published):
-        """As _SqlitePlan.count, for every candidate. The matches' ids are kept (materialized) and counted; the
-        phrase is counted in the text of the reached candidates only if the query is informative (the text of a
-        common term's candidates is not read a second time: 270 rows of 'pod' at 10x)."""
-        sql = (f"WITH m AS MATERIALIZED (SELECT q.id FROM {self.source}), n AS (SELECT count(*) AS total FROM m) "
-               f"SELECT n.total, (SELECT string_agg(q.id::text || ' ' || CASE WHEN 2 * n.total < %s AND q.id = {IDS} "
-               f"THEN (-{self.frequency})::text ELSE '' END, ',') FROM kbase_question AS q "
-               f"WHERE q.id = {IDS} AND q.id IN (SELECT id FROM m)) FROM n")
+        """As _SqlitePlan.count; `candidates` is None (`ranked` checks the rows with points itself: `_matching`).
+
+        The matches are counted in one statement; then, only if the query is informative, the phrase is counted
+        in the reached rows' texts here, from this worker's copy of them (`_texts`). In SQL, replace() over a
+        text read out of line costs ~11 us a row: 0.9 ms for the 80 reached rows of 探针 at 10x content.
+        """
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*self.params, published, _id_list(reached), *self.frequency_params,
-                                 _id_list(candidates)])
-            total, found = cursor.fetchone()
-        return total, _bodies(found)
+            cursor.execute(f"SELECT {self.matches_count}", self.params)
+            total = cursor.fetchone()[0]
+        if not reached or 2 * total >= published:
+            return total, {}
+        texts = _texts(self.version, reached)
+        return total, {pk: -float(_occurrences(texts[pk], self.terms)) for pk in reached}
 
     def rest(self, excluded, informative, limit, offset):
         order = f"-{self.frequency}, q.number" if informative else "q.number"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT q.id FROM {self.source} AND NOT (q.id = {IDS}) ORDER BY {order} LIMIT %s OFFSET %s",
+                f"SELECT q.id FROM kbase_question AS q WHERE q.id IN ({self.matches}) AND NOT (q.id = {IDS}) "
+                f"ORDER BY {order} LIMIT %s OFFSET %s",
                 [*self.params, _id_list(excluded), *(self.frequency_params if informative else []), limit, offset],
             )
             return [row[0] for row in cursor.fetchall()]
@@ -384,25 +403,79 @@ def _bodies(found):
     return bodies
 
 
-def _postgresql_plan(terms):
-    source, params = matches_source(terms)
+def _postgresql_plan(terms, version):
+    matches, params = matches_sql(terms)
     frequency, frequency_params = _frequency(terms)
-    return _PostgresqlPlan(source, params, frequency, frequency_params)
+    return _PostgresqlPlan(matches, params, matches.replace(MATCHES_SELECT, COUNT_SELECT), frequency,
+                           frequency_params, terms, version)
 
 
-def matches_source(terms):
-    """PostgreSQL: FROM/WHERE of the published questions holding every term, and its parameters."""
-    where, params = ["q.is_published"], []
+MATCHES_SELECT = "SELECT m.id FROM kbase_search_matches(%s::tsquery, %s::text[], %s::text[]) AS m(id)"
+COUNT_SELECT = "kbase_search_count(%s::tsquery, %s::text[], %s::text[])"
+
+
+def matches_sql(terms):
+    """PostgreSQL: a SELECT of the ids (column `id`) of the published questions holding every term, and its
+    parameters: kbase_search_matches (migration 0011) with the lexemes the terms need, the LIKE patterns of the
+    terms the lexemes do not decide, and every term's pattern for the texts with PARTIAL instead of lexemes."""
+    lexemes, likes = [], []
     for term in _needed(terms):
-        if len(term) == 2:
-            # Exact (the text's distinct character pairs) and answered by a GIN index with no recheck: a LIKE
-            # beside it made PostgreSQL read every candidate's text again ('ip' at 10x: 6.8 -> 0.8 ms).
-            where.append("kbase_bigrams(q.search_text) @> ARRAY[%s]::text[]")
-            params.append(term)
-        else:
-            where.append("q.search_text LIKE %s")  # the gin_trgm_ops index answers it for 3+ characters
-            params.append(f"%{_like(term)}%")
-    return f"kbase_question AS q WHERE {' AND '.join(where)}", params
+        needed, exact = _lexemes(term)
+        lexemes += needed
+        if not exact:
+            likes.append(f"%{_like(term)}%")
+    return (MATCHES_SELECT,
+            [" & ".join(lexemes) or None, likes, [f"%{_like(term)}%" for term in _needed(terms)]])
+
+
+def _lexemes(term):
+    """PostgreSQL: the tsquery operands a text holding `term` has (see the module docstring), and whether having
+    them is enough."""
+    if len(term) < 2:
+        return [], False
+    if len(term) == 2:
+        return [_lexeme(term)], True
+    if LEXEME_RUN.fullmatch(term):
+        return [_lexeme(term[:LEXEME_PREFIX]) + ":*"], len(term) <= LEXEME_PREFIX
+    return [_lexeme(pair) for pair in dict.fromkeys(term[at:at + 2] for at in range(len(term) - 1))], False
+
+
+def _lexeme(text):
+    """A tsquery operand for the lexeme `text`, quoted (the cast neither folds nor splits it)."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _matching(groups, terms, ids, version):
+    """PostgreSQL: `groups` (title_points) without the rows whose search_text lacks a term, from this worker's copy
+    of the texts (`_texts`): what the LIKE decides. A title's points need its terms, and search_text holds the
+    titles, so a row drops out only for a term with a character build_search_text turns into a space, or after
+    a raw write of a title without its search_text."""
+    texts = _texts(version, [ids[position] for group in groups.values() for position in group])
+    kept = {score: [position for position in group if all(term in texts[ids[position]] for term in terms)]
+            for score, group in groups.items()}
+    return {score: group for score, group in kept.items() if group}
+
+
+def _texts(version, ids):
+    """PostgreSQL: {id: search_text} holding `ids`, from this worker's copy for `version`, each read once.
+
+    The rows asked for are those whose titles or slug hold a search's terms, so the copy grows to the questions
+    that searches give points (at most every published text: ~17 MB of str at 10x content, ~2 MB today).
+    """
+    texts = _from_content().get(version, "search texts", dict)
+    missing = [pk for pk in ids if pk not in texts]
+    if missing:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, search_text FROM kbase_question WHERE id = {IDS}", [_id_list(missing)])
+            texts.update(cursor.fetchall())
+    return texts
+
+
+def _occurrences(text, terms):
+    """How often the phrase (spaced or hyphenated) occurs in `text`, capped: what _frequency computes in SQL."""
+    phrase = " ".join(terms)
+    found = text.count(phrase) + (text.count("-".join(terms)) if len(terms) > 1 else 0)
+    return min(found, FREQUENCY_CAP)
 
 
 def _frequency(terms):
@@ -579,14 +652,8 @@ def _narrow_sqlite(queryset, terms):
 
 
 def _narrow_postgresql(queryset, terms):
-    # 3+ characters: the LIKE conditions themselves use the gin_trgm_ops index.
-    table = queryset.model._meta.db_table
-    for term in terms:
-        if len(term) == 2:
-            queryset = queryset.filter(RawSQL(
-                f'kbase_bigrams("{table}"."search_text") @> ARRAY[%s]::text[]', [term], output_field=BooleanField()
-            ))
-    return queryset
+    matches, params = matches_sql(terms)
+    return queryset.filter(id__in=RawSQL(matches, params))
 
 
 def optimize():
@@ -594,16 +661,15 @@ def optimize():
 
     SQLite: FTS5's 'optimize' merges each table's segments and drops the entries an import's updates left deleted
     (on today's content it took 探针 from 5.6 to 1.0 ms and `ip` from 2.9 to 0.8 ms through the trigram table).
-    PostgreSQL: the GIN indexes' pending entries are moved into the index proper and the table's statistics
-    refreshed, which the planner's choice between the trigram and bigram indexes depends on.
+    PostgreSQL: the GIN index's pending entries are moved into the index proper and the table's statistics
+    refreshed (the planner's estimate of how many rows a lexeme finds).
     """
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             for table in (FTS_TABLE, PAIRS_TABLE, WORDS_TABLE):
                 cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
         elif connection.vendor == "postgresql":
-            for index in ("kbase_question_search_trgm", "kbase_question_search_bigrams"):
-                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+            cursor.execute("SELECT gin_clean_pending_list('kbase_question_search_lexemes'::regclass)")
             cursor.execute("ANALYZE kbase_question")
 
 
@@ -624,5 +690,4 @@ def rebuild():
                 cursor.execute(f"INSERT INTO {table}(rowid, body) SELECT q.id, {body.format(text='q.search_text')} "
                                "FROM kbase_question AS q WHERE q.is_published")
         elif connection.vendor == "postgresql":
-            cursor.execute("REINDEX INDEX kbase_question_search_trgm")
-            cursor.execute("REINDEX INDEX kbase_question_search_bigrams")
+            cursor.execute("REINDEX INDEX kbase_question_search_lexemes")  # the column is a generated one

@@ -1,6 +1,7 @@
 """The search index: the same results as the LIKE scan, kept right by every write path, never a 500."""
 
 import functools
+import re
 
 import pytest
 from django.conf import settings
@@ -14,7 +15,7 @@ from reversion.models import Version
 from kbase import search_index
 from kbase.content import read_content
 from kbase.models import Question
-from kbase.search_index import matches_source, ranked, rebuild, search_terms
+from kbase.search_index import matches_sql, ranked, rebuild, search_terms
 from kbase.services import content_import
 from tests.kbase.helpers import admin_form_data, make_question, make_user, question_yaml, write_content
 
@@ -62,10 +63,13 @@ def test_the_database_keeps_the_index_after_every_migration():
                     "kbase_question_words_vocab"} <= {row[0] for row in cursor.fetchall()}
         else:
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'kbase_question'")
-            assert {"kbase_question_search_trgm", "kbase_question_search_bigrams"} <= {row[0] for row in cursor.fetchall()}
-            cursor.execute("SELECT attstorage FROM pg_attribute WHERE attrelid = 'kbase_question'::regclass "
-                           "AND attname = 'search_text'")
-            assert cursor.fetchone()[0] == "e"  # uncompressed: the LIKE recheck reads it (migration 0009)
+            indexes = {row[0] for row in cursor.fetchall()}
+            assert "kbase_question_search_lexemes" in indexes
+            assert not {"kbase_question_search_trgm", "kbase_question_search_bigrams"} & indexes  # migration 0011
+            cursor.execute("SELECT attname, attstorage, attgenerated FROM pg_attribute "
+                           "WHERE attrelid = 'kbase_question'::regclass AND attname LIKE 'search\\_%%'")
+            # search_text uncompressed (migration 0009); the lexemes a stored generated column (0011)
+            assert sorted(cursor.fetchall()) == [("search_lexemes", "x", "s"), ("search_text", "e", "")]
             cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'kbase_question'::regclass "
                            "AND NOT tgisinternal AND tgname LIKE 'kbase\\_question\\_%'")  # not the review tally's
             assert {row[0] for row in cursor.fetchall()} == {"kbase_question_version"}
@@ -79,28 +83,35 @@ def _index_delete(table, question):
                        f"{body.format(text='q.search_text')} FROM kbase_question AS q WHERE q.id = %s", [question.pk])
 
 
-@pytest.mark.parametrize(("query", "sqlite_table", "pg_index"), [
-    ("liveness", "kbase_question_words", "kbase_question_search_trgm"),
-    ("liv", "kbase_question_search", "kbase_question_search_trgm"),
-    ("探针", "kbase_question_pairs", "kbase_question_search_bigrams"),
-    ("ip", "kbase_question_pairs", "kbase_question_search_bigrams"),
+@pytest.mark.parametrize(("query", "sqlite_table"), [
+    ("liveness", "kbase_question_words"),
+    ("liv", "kbase_question_search"),
+    ("探针", "kbase_question_pairs"),
+    ("ip", "kbase_question_pairs"),
+    ("存活探针", None),
 ])
-def test_results_come_through_the_index(query, sqlite_table, pg_index):
+def test_results_come_through_the_index(query, sqlite_table):
     question = make_question("probes", answer_en="A liveness probe, ip.", answer_zh="存活探针。")
     assert found(query) == ["probes"]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":  # take the row out of that table only: the search no longer sees it
-            _index_delete(sqlite_table, question)
-            assert found(query) == []
-            assert scanned(query) == {"probes"}
-        else:  # the plan reads the index (sequential scans priced out: the table has one row)
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            # With one row any index is as cheap: the is_published one would do instead (dropped until rollback).
-            cursor.execute("DROP INDEX question_published")
-            source, params = matches_source(search_terms(query))
-            cursor.execute(f"EXPLAIN SELECT q.id FROM {source}", params)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            assert pg_index in plan, plan
+            if sqlite_table:
+                _index_delete(sqlite_table, question)
+                assert found(query) == []
+                assert scanned(query) == {"probes"}
+        else:
+            # The matches and their count are read through the lexemes' index, never a sequential scan (which
+            # would read every row's lexemes out of line), even when the planner would prefer one.
+            scans = ("SELECT pg_stat_get_xact_numscans('kbase_question_search_lexemes'::regclass), "
+                     "seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'kbase_question'")
+            cursor.execute(scans)
+            index_before, sequential_before = cursor.fetchone()
+            matches, params = matches_sql(search_terms(query))
+            cursor.execute(f"SELECT ({matches}), kbase_search_count(%s, %s, %s)", params + params)
+            assert cursor.fetchone() == (question.pk, 1)
+            cursor.execute(scans)
+            index_after, sequential_after = cursor.fetchone()
+            assert index_after >= index_before + 2 and sequential_after == sequential_before
 
 
 def test_rebuild_refills_the_index_from_the_questions():
@@ -294,8 +305,7 @@ def _index_state():
         if connection.vendor == "sqlite":
             cursor.execute("SELECT id, block FROM kbase_question_search_data ORDER BY id")
         else:
-            cursor.execute("SELECT gin_clean_pending_list('kbase_question_search_trgm'::regclass)"
-                           " + gin_clean_pending_list('kbase_question_search_bigrams'::regclass)")
+            cursor.execute("SELECT gin_clean_pending_list('kbase_question_search_lexemes'::regclass)")
         return cursor.fetchall()
 
 
@@ -383,3 +393,50 @@ def test_a_term_inside_another_term_adds_no_condition():
     make_question("beta", number=2, answer_en="How does a pod stop?")
     for query in ["how does a pod start", "a start", "t start", "star start"]:
         assert set(found(query)) == scanned(query), query
+
+
+def test_terms_with_quotes_backslashes_and_mixed_or_long_runs_are_found_as_the_like_scan_finds_them():
+    long_word = "pneumonoultramicroscopicsilicovolcanoconiosis"  # 45 letters: longer than a lexeme's cut
+    make_question("alpha", answer_en=f"O'Neil's back\\slash kube-proxy {long_word} 滚动更新（rolling） a.b")
+    make_question("beta", number=2, answer_en="Kube proxy, rolling 滚动 更新.")
+    for query in ["o'neil's", "'", "k\\s", "back\\slash", "kube-proxy", "e-p", long_word, long_word[3:40],
+                  long_word + "x", "滚动更新", "新（r", "（rolling）", "a.b", "rolling 滚动", "kube proxy", "l's",
+                  "更新", "b"]:
+        assert set(found(query)) == scanned(query), query
+
+
+def test_a_text_too_big_for_lexemes_is_still_found_by_like():
+    """PostgreSQL: a tsvector holds at most 1 MB; a text whose lexemes would not fit has PARTIAL instead.
+    (SQLite's tables have no such limit: the same searches hold there.)"""
+    import random
+
+    make_question("alpha")
+    make_question("beta", number=2, answer_en="Plain notes, ip.")
+    words = random.Random(7).choices("abcdefghijklmnopqrstuvwxyz", k=40_000)
+    run = "".join(words)  # one unbroken run: ~40,000 distinct suffixes of 32 characters
+    Question.objects.filter(slug="alpha").update(search_text=f"walrus {run} 探针 ip")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT search_lexemes = array_to_tsvector(ARRAY[' partial']) FROM kbase_question "
+                           "WHERE slug = 'alpha'")
+            assert cursor.fetchone() == (True,)
+    for query in ["walrus", run[1000:1010], "探针", "ip", "notes", "walrus ip", run[:50] + "x"]:
+        assert set(found(query)) == scanned(query), query
+        assert ranked(query).total == len(scanned(query)), query
+    assert found("ip") == ["alpha", "beta"]
+
+
+@pytest.mark.parametrize("terms", [["pod"], ["aa"], ["rolling", "update"], ["探针"], ["a", "b"]])
+def test_the_phrase_counted_in_python_equals_the_sql_count(terms):
+    """PostgreSQL ranks reached ties by search_index._occurrences, and the rest of the matches by _frequency:
+    the same count (non-overlapping occurrences of the spaced and the hyphenated phrase, capped)."""
+    texts = ["pod pods podpod", "aaaaa aa", "rolling update rolling-update rolling  update " * 9, "探针探针探", "a b a-b"]
+    for text in texts:
+        expected = sum(len(re.findall(re.escape(phrase), text)) for phrase in {" ".join(terms), "-".join(terms)})
+        assert search_index._occurrences(text, terms) == min(expected, search_index.FREQUENCY_CAP), text
+    if connection.vendor == "postgresql":
+        frequency, params = search_index._frequency(terms)
+        with connection.cursor() as cursor:
+            for text in texts:
+                cursor.execute(f"SELECT {frequency} FROM (SELECT %s::text AS search_text) AS q", [*params, text])
+                assert cursor.fetchone()[0] == search_index._occurrences(text, terms), text
