@@ -42,7 +42,10 @@ clones = []
 for copy in range(1, 10):
     for question in originals:
         values = {f.attname: getattr(question, f.attname) for f in Question._meta.concrete_fields if f.attname != "id"}
-        values.update(slug=f"{question.slug}-copy-{copy}", number=copy * 100_000 + question.number)
+        slug = f"{question.slug}-copy-{copy}"
+        # search_text starts with the slug (Question.render): the clone's text holds its own, as a real one would.
+        values.update(slug=slug, number=copy * 100_000 + question.number,
+                      search_text=question.search_text.replace(question.slug, slug, 1))
         clones.append(Question(**values))
 Question.objects.bulk_create(clones, batch_size=200)
 from django.db import connection

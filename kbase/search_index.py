@@ -64,6 +64,8 @@ from typing import NamedTuple
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
+from kbase.markdown import build_search_text
+
 FTS_TABLE = "kbase_question_search"
 PAIRS_TABLE = "kbase_question_pairs"
 WORDS_TABLE = "kbase_question_words"
@@ -233,7 +235,7 @@ def ranked(query, *, offset=0, limit=None, version=None):
     titles = _from_content().get(version, "search titles", _load_titles)
     groups = title_points(terms, titles)
     if not sqlite:
-        groups = _matching(groups, terms, titles.ids, version)
+        groups = _matching(groups, terms, titles, version)
     order = sorted(groups, reverse=True)
     end = None if limit is None else offset + limit
     reached, before = [], 0  # the positions in groups of 2+ that the window reaches: their body rank is needed
@@ -445,15 +447,33 @@ def _lexeme(text):
     return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _matching(groups, terms, ids, version):
-    """PostgreSQL: `groups` (title_points) without the rows whose search_text lacks a term, from this worker's copy
-    of the texts (`_texts`): what the LIKE decides. A title's points need its terms, and search_text holds the
-    titles, so a row drops out only for a term with a character build_search_text turns into a space, or after
-    a raw write of a title without its search_text."""
-    texts = _texts(version, [ids[position] for group in groups.values() for position in group])
-    kept = {score: [position for position in group if all(term in texts[ids[position]] for term in terms)]
-            for score, group in groups.items()}
-    return {score: group for score, group in kept.items() if group}
+def _matching(groups, terms, titles, version):
+    """PostgreSQL: `groups` (title_points) without the rows whose search_text lacks a term: what the LIKE decides.
+
+    Every way to earn points needs every term in a title or the slug. A row whose search_text holds its titles
+    and slug as build_search_text writes them (`holds`, worked out once per row and content version) matches
+    when no term has a character build_search_text changes (the premise SQLite's plan relies on, checked here
+    row by row: a raw write of a title without its search_text breaks it). The other rows are checked term by
+    term against this worker's copy of their text (`_texts`).
+    """
+    ids, holds = titles.ids, _from_content().get(version, "search holds titles", dict)
+    unknown = [position for group in groups.values() for position in group if ids[position] not in holds]
+    if unknown:
+        texts = _texts(version, [ids[position] for position in unknown])
+        for position in unknown:
+            text = texts[ids[position]]
+            holds[ids[position]] = titles.slugs[position] in text and all(
+                build_search_text([title]) in text for title in titles.titles[position].split("\n"))
+    plain = not any(CHANGED_BY_SEARCH_TEXT.intersection(term) for term in terms)
+    kept = {}
+    for score, group in groups.items():
+        if not plain or not all(holds[ids[position]] for position in group):
+            texts = _texts(version, [ids[position] for position in group])
+            group = [position for position in group if (plain and holds[ids[position]])
+                     or all(term in texts[ids[position]] for term in terms)]
+        if group:
+            kept[score] = group
+    return kept
 
 
 def _texts(version, ids):

@@ -70,6 +70,8 @@ def test_the_database_keeps_the_index_after_every_migration():
                            "WHERE attrelid = 'kbase_question'::regclass AND attname LIKE 'search\\_%%'")
             # search_text uncompressed (migration 0009); the lexemes a stored generated column (0011)
             assert sorted(cursor.fetchall()) == [("search_lexemes", "x", "s"), ("search_text", "e", "")]
+            cursor.execute("SELECT reloptions FROM pg_class WHERE oid = 'kbase_question'::regclass")
+            assert cursor.fetchone()[0] == ["toast_tuple_target=128"]  # narrow rows for the count (0012)
             cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'kbase_question'::regclass "
                            "AND NOT tgisinternal AND tgname LIKE 'kbase\\_question\\_%'")  # not the review tally's
             assert {row[0] for row in cursor.fetchall()} == {"kbase_question_version"}
