@@ -439,7 +439,12 @@ def _lexemes(term):
         return [_lexeme(term)], True
     if LEXEME_RUN.fullmatch(term):
         return [_lexeme(term[:LEXEME_PREFIX]) + ":*"], len(term) <= LEXEME_PREFIX
-    return [_lexeme(pair) for pair in dict.fromkeys(term[at:at + 2] for at in range(len(term) - 1))], False
+    # A mixed term (`kube-proxy`): each run of 2+ characters in it lies inside a run of the text (a prefix), and
+    # each pair with a character of no run is a pair of the text. Rarer lexemes than all its pairs.
+    runs = [run for run in LEXEME_RUN.findall(term) if len(run) > 1]
+    inside = {at for match in LEXEME_RUN.finditer(term) for at in range(match.start(), match.end() - 1)}
+    pairs = dict.fromkeys(term[at:at + 2] for at in range(len(term) - 1) if at not in inside)
+    return [_lexeme(run[:LEXEME_PREFIX]) + ":*" for run in runs] + [_lexeme(pair) for pair in pairs], False
 
 
 def _lexeme(text):
