@@ -23,11 +23,13 @@ The database keeps the index right on every write, raw SQL included (migrations 
   - a 2-character term is the lexeme itself (`'ip'`);
   - a term that is one such run, up to LEXEME_PREFIX characters, is in a text exactly when some lexeme starts
     with it (`'rolling':*`, `'滚动更新':*`);
-  - any other term of 2+ characters (`kube-proxy`, or longer than the cut) needs its pairs (or its cut prefix),
-    and a LIKE decides among the rows that have them; a 1-character term is a LIKE alone.
-  A text too big for a tsvector has the one lexeme PARTIAL instead: its row is found by LIKE.
-  The statements read the matches through kbase_search_matches (migration 0011), where the planner may not
-  choose a sequential scan: it would read every row's lexemes out of line (~23 KB each).
+  - any other term of 2+ characters needs lexemes every text holding it has (`kube-proxy`: `'kube':*`,
+    `'proxy':*`, `'e-'`, `'-p'`; a run longer than the cut: its cut prefix), and a LIKE decides among the rows
+    that have them; a 1-character term is a LIKE alone.
+  A text too big for a tsvector has the one lexeme ' partial' instead (a space: no term has one): its row is
+  found by LIKE. The statements read the matches and their count through kbase_search_matches and
+  kbase_search_count (migration 0011), where the planner may not choose a sequential scan: it would read every
+  row's lexemes out of line (~23 KB each).
 A 1-character term, or one of 3+ characters whose letters case-fold differently in FTS5 and in Python, takes
 one ranked statement with a LIKE (`ranked_sql`: rare queries).
 
@@ -77,7 +79,6 @@ ASCII_RUN = re.compile("[a-z0-9]+")  # the word table's tokens hold ASCII letter
 CHANGED_BY_SEARCH_TEXT = set("`*_#>|[]()σς")  # kbase.markdown._MARKUP turns these into spaces; sigma: context
 LEXEME_RUN = re.compile("[a-z0-9]+|[\u4e00-\u9fff\u3400-\u4dbf]+")  # PostgreSQL: as migration 0011's RUNS
 LEXEME_PREFIX = 32  # PostgreSQL: the suffixes of a run are cut to this many characters (migration 0011)
-PARTIAL = "' partial'"  # PostgreSQL: the tsquery of the lexeme a text too big for a tsvector has instead
 
 
 class Ranked(NamedTuple):
@@ -419,7 +420,7 @@ COUNT_SELECT = "kbase_search_count(%s::tsquery, %s::text[], %s::text[])"
 def matches_sql(terms):
     """PostgreSQL: a SELECT of the ids (column `id`) of the published questions holding every term, and its
     parameters: kbase_search_matches (migration 0011) with the lexemes the terms need, the LIKE patterns of the
-    terms the lexemes do not decide, and every term's pattern for the texts with PARTIAL instead of lexemes."""
+    terms the lexemes do not decide, and every term's pattern for the texts with ' partial' instead of lexemes."""
     lexemes, likes = [], []
     for term in _needed(terms):
         needed, exact = _lexemes(term)

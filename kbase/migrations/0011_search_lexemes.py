@@ -23,7 +23,7 @@ from django.db import migrations
 
 LEXEME_PREFIX = 32  # kbase.search_index.LEXEME_PREFIX
 RUNS = "[a-z0-9]+|[一-鿿㐀-䶿]+"  # kbase.search_index.LEXEME_RUN (U+4E00-U+9FFF, U+3400-U+4DBF)
-PARTIAL = "'' partial''"  # the lexeme ' partial' as a tsquery, inside a quoted SQL string (kbase.search_index.PARTIAL)
+PARTIAL = "'' partial''"  # the lexeme ' partial' as a tsquery, inside a quoted SQL string
 
 POSTGRESQL_FORWARD = [
     # The pairs in one pass over the characters (substr(body, i, 2) walks UTF-8 from the start each time); the
@@ -47,7 +47,7 @@ POSTGRESQL_FORWARD = [
     "GENERATED ALWAYS AS (CASE WHEN is_published THEN kbase_search_lexemes(search_text) END) STORED",
     "CREATE INDEX kbase_question_search_lexemes ON kbase_question USING gin (search_lexemes)",
     # The ids of the published questions whose lexemes match `query` and whose text is LIKE every pattern of
-    # `likes`, and those of the texts too big for lexemes (PARTIAL) that are LIKE every pattern of
+    # `likes`, and those of the texts too big for lexemes (' partial') that are LIKE every pattern of
     # `partial_likes` (every term's). The planner prices a sequential scan by its pages, not by the ~23 KB of
     # lexemes it would read out of line for every row (`pod` at 10x content: 74 ms, against ~1.4 ms through
     # the index, which needs no recheck): inside this function it may not choose one. A NULL query (every term

@@ -408,8 +408,8 @@ def test_terms_with_quotes_backslashes_and_mixed_or_long_runs_are_found_as_the_l
 
 
 def test_a_text_too_big_for_lexemes_is_still_found_by_like():
-    """PostgreSQL: a tsvector holds at most 1 MB; a text whose lexemes would not fit has PARTIAL instead.
-    (SQLite's tables have no such limit: the same searches hold there.)"""
+    """PostgreSQL: a tsvector holds at most 1 MB; a text whose lexemes would not fit has the one lexeme
+    ' partial' instead. (SQLite's tables have no such limit: the same searches hold there.)"""
     import random
 
     make_question("alpha")
@@ -442,3 +442,13 @@ def test_the_phrase_counted_in_python_equals_the_sql_count(terms):
             for text in texts:
                 cursor.execute(f"SELECT {frequency} FROM (SELECT %s::text AS search_text) AS q", [*params, text])
                 assert cursor.fetchone()[0] == search_index._occurrences(text, terms), text
+
+
+def test_the_lexeme_runs_and_cut_are_the_migrations():
+    """What the query side assumes of the lexemes (kbase.search_index) is what migration 0011 stores."""
+    migration = search_index.import_module("kbase.migrations.0011_search_lexemes")
+    assert search_index.LEXEME_PREFIX == migration.LEXEME_PREFIX
+    runs = re.compile(migration.RUNS)
+    for code in range(0x10000):
+        character = chr(code)
+        assert bool(runs.fullmatch(character)) == bool(search_index.LEXEME_RUN.fullmatch(character)), hex(code)
