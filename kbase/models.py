@@ -199,7 +199,14 @@ class Question(models.Model):
         ]
         # The review queue and dashboard leave out unpublished questions with `question_id NOT IN
         # (unpublished ids)`: a scan of this small index rather than of every (wide) question row.
-        indexes = [models.Index(fields=["is_published"], name="question_published")]
+        indexes = [
+            models.Index(fields=["is_published"], name="question_published"),
+            # A topic's published questions in order (the topic page's count and page, the home page's counts):
+            # read from this index alone. SQLite without statistics otherwise took the is_published index and
+            # read topic_id from each row past its long text (overflow pages): 22 -> 8 ms for a topic page at
+            # 10x content, 5.1 -> 2.6 ms for the home page.
+            models.Index(fields=["topic", "is_published", "number"], name="question_topic_listing"),
+        ]
 
     def __str__(self):
         return self.slug

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from kbase.models import Question
 from tests.kbase.helpers import make_question, make_topic
@@ -191,3 +192,24 @@ def test_a_long_topic_is_paginated_with_a_fixed_query_count(client, content, dja
     # A NUL byte in any query value is refused before the view (config/limits.py), naming the field.
     refused = client.get("/en/topics/docker/?page=%00")
     assert refused.status_code == 400 and b"page" in refused.content
+
+
+def test_a_topic_page_reads_its_questions_from_the_topic_listing_index(content):
+    """The count and the page of a topic's published questions come from (topic, is_published, number), not
+    from each question's row: SQLite without statistics took the is_published index and read topic_id past
+    every row's long text. PostgreSQL plans with statistics; there the index must at least exist."""
+    topic = content[0]
+    questions = Question.objects.published().for_topic(topic).listing()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for queryset, covering in [(questions.order_by(), True), (questions, False)]:
+                sql, params = (queryset.values("pk").query if covering else queryset.query).sql_with_params()
+                if covering:
+                    sql = f"SELECT count(*) FROM ({sql})"
+                cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+                plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+                assert "question_topic_listing" in plan, plan
+                assert ("COVERING INDEX question_topic_listing" in plan) == covering, plan
+        else:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'question_topic_listing'")
+            assert "(topic_id, is_published, number)" in cursor.fetchone()[0]
