@@ -22,10 +22,10 @@ The database keeps the index right on every write, raw SQL included (migrations 
   digits and of each run of CJK ideographs (LEXEME_RUN). Exact, so GIN reads no text again:
   - a 2-character term is the lexeme itself (`'ip'`);
   - a term that is one such run, up to LEXEME_PREFIX characters, is in a text exactly when some lexeme starts
-    with it (`'rolling':*`, `'滚动更新':*`);
+    with it (`'rolling':*`, `'滚动更新':*`, `'k':*`);
   - any other term of 2+ characters needs lexemes every text holding it has (`kube-proxy`: `'kube':*`,
     `'proxy':*`, `'e-'`, `'-p'`; a run longer than the cut: its cut prefix), and a LIKE decides among the rows
-    that have them; a 1-character term is a LIKE alone.
+    that have them; any other 1-character term (punctuation) is a LIKE alone.
   A text too big for a tsvector has the one lexeme ' partial' instead (a space: no term has one): its row is
   found by LIKE. The statements read the matches and their count through kbase_search_matches and
   kbase_search_count (migration 0011), where the planner may not choose a sequential scan: it would read every
@@ -43,7 +43,7 @@ Ranking:
    and 3 characters finds those questions in tens of microseconds.
 2. Then, inside a points group (and for the questions without points), the body: SQLite's FTS5 bm25 (rank),
    PostgreSQL the phrase counted in the text (capped at 20; in Python, from each worker's copy of the texts it
-   has ranked, for the reached ties), but only when the query's matches are fewer than
+   ranks: `_occurrences`), but only when the query's matches are fewer than
    half of the published questions. BM25 gives a term found in half the documents or more no weight (its IDF,
    log((N - n + 0.5) / (n + 0.5)), is 0 or less; FTS5 floors it at 1e-6): such a query ("pod", "ip") ranks its
    ties by the content plan. bm25 is computed only for the groups the requested page reaches.
@@ -359,8 +359,6 @@ class _PostgresqlPlan(NamedTuple):
     matches: str  # a SELECT of the matches' ids (matches_sql)
     params: list
     matches_count: str  # how many there are, with the same parameters
-    frequency: str  # the body rank (higher is better)
-    frequency_params: list
     terms: list
     version: int  # the content version the texts of `_texts` are read for
 
@@ -377,17 +375,25 @@ class _PostgresqlPlan(NamedTuple):
         if not reached or 2 * total >= published:
             return total, {}
         texts = _texts(self.version, reached)
-        return total, {pk: -float(_occurrences(texts[pk], self.terms)) for pk in reached}
+        return total, {pk: -float(_occurrences(texts.get(pk, ""), self.terms)) for pk in reached}
 
     def rest(self, excluded, informative, limit, offset):
-        order = f"-{self.frequency}, q.number" if informative else "q.number"
+        """The matches not in `excluded`, a window of them: by number, or if the query is informative by how often
+        they hold the phrase, then number, counted here from this worker's copy of their texts (`_texts`). In SQL,
+        replace() over each text read out of line took 8 ms for the 600 matches of "how does a pod start" at 10x
+        content, a query with no title points."""
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT q.id FROM kbase_question AS q WHERE q.id IN ({self.matches}) AND NOT (q.id = {IDS}) "
-                f"ORDER BY {order} LIMIT %s OFFSET %s",
-                [*self.params, _id_list(excluded), *(self.frequency_params if informative else []), limit, offset],
-            )
-            return [row[0] for row in cursor.fetchall()]
+            if not informative:
+                cursor.execute(
+                    f"SELECT q.id FROM kbase_question AS q WHERE q.id IN ({self.matches}) AND NOT (q.id = {IDS}) "
+                    "ORDER BY q.number LIMIT %s OFFSET %s", [*self.params, _id_list(excluded), limit, offset])
+                return [row[0] for row in cursor.fetchall()]
+            cursor.execute(self.matches, self.params)
+            skip = set(excluded)
+            ids = [pk for (pk,) in cursor.fetchall() if pk not in skip]
+        texts, positions = _texts(self.version, ids), _positions(self.version)
+        ids.sort(key=lambda pk: (-_occurrences(texts.get(pk, ""), self.terms), positions.get(pk, len(positions))))
+        return ids[offset:offset + limit]
 
 
 IDS = "ANY(string_to_array(%s, ',')::integer[])"  # PostgreSQL: one text parameter, not an array of 700 to adapt
@@ -408,9 +414,7 @@ def _bodies(found):
 
 def _postgresql_plan(terms, version):
     matches, params = matches_sql(terms)
-    frequency, frequency_params = _frequency(terms)
-    return _PostgresqlPlan(matches, params, matches.replace(MATCHES_SELECT, COUNT_SELECT), frequency,
-                           frequency_params, terms, version)
+    return _PostgresqlPlan(matches, params, matches.replace(MATCHES_SELECT, COUNT_SELECT), terms, version)
 
 
 MATCHES_SELECT = "SELECT m.id FROM kbase_search_matches(%s::tsquery, %s::text[], %s::text[]) AS m(id)"
@@ -434,11 +438,9 @@ def matches_sql(terms):
 def _lexemes(term):
     """PostgreSQL: the tsquery operands a text holding `term` has (see the module docstring), and whether having
     them is enough."""
-    if len(term) < 2:
-        return [], False
     if len(term) == 2:
         return [_lexeme(term)], True
-    if LEXEME_RUN.fullmatch(term):
+    if LEXEME_RUN.fullmatch(term):  # 1 character too: `'k':*` 1.5 ms at 10x content, its LIKE 14 ms
         return [_lexeme(term[:LEXEME_PREFIX]) + ":*"], len(term) <= LEXEME_PREFIX
     # A mixed term (`kube-proxy`): each run of 2+ characters in it lies inside a run of the text (a prefix), and
     # each pair with a character of no run is a pair of the text. Rarer lexemes than all its pairs.
@@ -497,22 +499,20 @@ def _texts(version, ids):
     return texts
 
 
+def _positions(version):
+    """PostgreSQL: {id: position in the content plan's order} of the published questions, per content version."""
+    def load():
+        return {pk: position for position, pk in enumerate(_from_content().get(version, "search titles", _load_titles).ids)}
+
+    return _from_content().get(version, "search positions", load)
+
+
 def _occurrences(text, terms):
-    """How often the phrase (spaced or hyphenated) occurs in `text`, capped: what _frequency computes in SQL."""
+    """PostgreSQL's body rank: how often the phrase (spaced or hyphenated) occurs in `text` (not overlapping),
+    capped so a long answer cannot outweigh a title."""
     phrase = " ".join(terms)
     found = text.count(phrase) + (text.count("-".join(terms)) if len(terms) > 1 else 0)
     return min(found, FREQUENCY_CAP)
-
-
-def _frequency(terms):
-    """PostgreSQL: how often the phrase (spaced or hyphenated) occurs in the text, capped so a long answer cannot
-    outweigh a title."""
-    phrase, phrase_slug = " ".join(terms), "-".join(terms)
-    occurrences, params = [], []
-    for text in [phrase] + ([phrase_slug] if len(terms) > 1 else []):
-        occurrences.append("(octet_length(q.search_text) - octet_length(replace(q.search_text, %s, ''))) / %s::integer")
-        params += [text, len(text.encode())]
-    return f"LEAST({' + '.join(occurrences)}, {FREQUENCY_CAP})", params
 
 
 def _sqlite_plan(terms, version):
