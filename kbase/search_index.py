@@ -469,8 +469,8 @@ def _matching(groups, terms, titles, version):
     if unknown:
         texts = _texts(version, [ids[position] for position in unknown])
         for position in unknown:
-            text = texts[ids[position]]
-            holds[ids[position]] = titles.slugs[position] in text and all(
+            text = texts.get(ids[position], "")  # none: deleted since this version's titles were read
+            holds[ids[position]] = bool(text) and titles.slugs[position] in text and all(
                 build_search_text([title]) in text for title in titles.titles[position].split("\n"))
     plain = not any(CHANGED_BY_SEARCH_TEXT.intersection(term) for term in terms)
     kept = {}
@@ -478,7 +478,7 @@ def _matching(groups, terms, titles, version):
         if not plain or not all(holds[ids[position]] for position in group):
             texts = _texts(version, [ids[position] for position in group])
             group = [position for position in group if (plain and holds[ids[position]])
-                     or all(term in texts[ids[position]] for term in terms)]
+                     or all(term in texts.get(ids[position], "") for term in terms)]
         if group:
             kept[score] = group
     return kept

@@ -14,7 +14,7 @@ from reversion.models import Version
 
 from kbase import search_index
 from kbase.content import read_content
-from kbase.models import Question
+from kbase.models import Question, content_version
 from kbase.search_index import matches_sql, ranked, rebuild, search_terms
 from kbase.services import content_import
 from tests.kbase.helpers import admin_form_data, make_question, make_user, question_yaml, write_content
@@ -445,3 +445,15 @@ def test_the_lexeme_runs_and_cut_are_the_migrations():
     for code in range(0x10000):
         character = chr(code)
         assert bool(runs.fullmatch(character)) == bool(search_index.LEXEME_RUN.fullmatch(character)), hex(code)
+
+
+def test_a_question_deleted_after_its_version_was_read_leaves_the_search_working():
+    """A request reads the content version first; a question deleted before its text is read is left out."""
+    make_question("alpha", question_en="Walrus notes?", answer_en="Walrus.")
+    make_question("beta", number=2, question_en="Walrus facts?", answer_en="Walrus.")
+    version = content_version()
+    assert ranked("zebra", version=version).ids == []  # this version's titles are read, no text yet
+    Question.objects.filter(slug="beta").delete()
+    found_then = ranked("walrus", version=version)  # as the request that read `version` goes on
+    assert found_then.total == 1 and found_then.ids[0] == Question.objects.get(slug="alpha").pk
+    assert found("walrus") == ["alpha"]  # the next request reads the new version
