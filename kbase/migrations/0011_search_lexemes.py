@@ -51,7 +51,7 @@ POSTGRESQL_FORWARD = [
     # `partial_likes` (every term's). The planner prices a sequential scan by its pages, not by the ~23 KB of
     # lexemes it would read out of line for every row (`pod` at 10x content: 74 ms, against ~1.4 ms through
     # the index, which needs no recheck): inside this function it may not choose one. A NULL query (every term
-    # of 1 character) is the LIKE alone.
+    # a single punctuation character) is the LIKE alone.
     f"""CREATE FUNCTION kbase_search_matches(query tsquery, likes text[], partial_likes text[])
         RETURNS SETOF bigint LANGUAGE plpgsql STABLE PARALLEL SAFE SET enable_seqscan = off
         AS $$
