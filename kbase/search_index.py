@@ -100,6 +100,7 @@ class Titles(NamedTuple):
     slug_at: dict  # a lower-cased slug: its question's position
     title_grams: dict  # every 2- and 3-character piece of the titles: the positions holding it, ascending
     slug_grams: dict  # the same for the slugs
+    position: dict  # a question id: its position
 
 
 def _load_titles():
@@ -121,7 +122,8 @@ def _load_titles():
             exact[english].add(position)
             exact[chinese].add(position)
             slug_at.setdefault(slug, position)
-    return Titles(ids, titles, slugs, dict(exact), slug_at, _pieces(titles), _pieces(slugs))
+    return Titles(ids, titles, slugs, dict(exact), slug_at, _pieces(titles), _pieces(slugs),
+                  {pk: position for position, pk in enumerate(ids)})
 
 
 def _pieces(texts, sizes=(2, 3)):
@@ -235,8 +237,9 @@ def ranked(query, *, offset=0, limit=None, version=None):
         plan = _postgresql_plan(terms, version)
     titles = _from_content().get(version, "search titles", _load_titles)
     groups = title_points(terms, titles)
+    changed = any(CHANGED_BY_SEARCH_TEXT.intersection(term) for term in terms)
     if not sqlite:
-        groups = _matching(groups, terms, titles, version)
+        groups = _matching(groups, terms, titles, version, changed=changed)
     order = sorted(groups, reverse=True)
     end = None if limit is None else offset + limit
     reached, before = [], 0  # the positions in groups of 2+ that the window reaches: their body rank is needed
@@ -245,7 +248,7 @@ def ranked(query, *, offset=0, limit=None, version=None):
         if len(group) > 1 and (end is None or before < end) and before + len(group) > offset:
             reached += group
         before += len(group)
-    checked = sqlite and any(CHANGED_BY_SEARCH_TEXT.intersection(term) for term in terms)
+    checked = sqlite and changed
     if checked:  # which rows with points match is known only after the count: rank every tie
         reached = [position for score in order if len(groups[score]) > 1 for position in groups[score]]
     ids = titles.ids
@@ -391,7 +394,8 @@ class _PostgresqlPlan(NamedTuple):
             cursor.execute(self.matches, self.params)
             skip = set(excluded)
             ids = [pk for (pk,) in cursor.fetchall() if pk not in skip]
-        texts, positions = _texts(self.version, ids), _positions(self.version)
+        texts = _texts(self.version, ids)
+        positions = _from_content().get(self.version, "search titles", _load_titles).position
         ids.sort(key=lambda pk: (-_occurrences(texts.get(pk, ""), self.terms), positions.get(pk, len(positions))))
         return ids[offset:offset + limit]
 
@@ -425,14 +429,14 @@ def matches_sql(terms):
     """PostgreSQL: a SELECT of the ids (column `id`) of the published questions holding every term, and its
     parameters: kbase_search_matches (migration 0011) with the lexemes the terms need, the LIKE patterns of the
     terms the lexemes do not decide, and every term's pattern for the texts with ' partial' instead of lexemes."""
-    lexemes, likes = [], []
+    lexemes, likes, every = [], [], []
     for term in _needed(terms):
         needed, exact = _lexemes(term)
         lexemes += needed
+        every.append(f"%{_like(term)}%")
         if not exact:
-            likes.append(f"%{_like(term)}%")
-    return (MATCHES_SELECT,
-            [" & ".join(lexemes) or None, likes, [f"%{_like(term)}%" for term in _needed(terms)]])
+            likes.append(every[-1])
+    return MATCHES_SELECT, [" & ".join(lexemes) or None, likes, every]
 
 
 def _lexemes(term):
@@ -455,14 +459,14 @@ def _lexeme(text):
     return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _matching(groups, terms, titles, version):
+def _matching(groups, terms, titles, version, *, changed):
     """PostgreSQL: `groups` (title_points) without the rows whose search_text lacks a term: what the LIKE decides.
 
     Every way to earn points needs every term in a title or the slug. A row whose search_text holds its titles
     and slug as build_search_text writes them (`holds`, worked out once per row and content version) matches
-    when no term has a character build_search_text changes (the premise SQLite's plan relies on, checked here
-    row by row: a raw write of a title without its search_text breaks it). The other rows are checked term by
-    term against this worker's copy of their text (`_texts`).
+    unless a term has a character build_search_text changes (`changed`): the premise SQLite's plan relies on,
+    checked here row by row (a raw write of a title without its search_text breaks it). The other rows are
+    checked term by term against this worker's copy of their text (`_texts`).
     """
     ids, holds = titles.ids, _from_content().get(version, "search holds titles", dict)
     unknown = [position for group in groups.values() for position in group if ids[position] not in holds]
@@ -472,12 +476,11 @@ def _matching(groups, terms, titles, version):
             text = texts.get(ids[position], "")  # none: deleted since this version's titles were read
             holds[ids[position]] = bool(text) and titles.slugs[position] in text and all(
                 build_search_text([title]) in text for title in titles.titles[position].split("\n"))
-    plain = not any(CHANGED_BY_SEARCH_TEXT.intersection(term) for term in terms)
     kept = {}
     for score, group in groups.items():
-        if not plain or not all(holds[ids[position]] for position in group):
+        if changed or not all(holds[ids[position]] for position in group):
             texts = _texts(version, [ids[position] for position in group])
-            group = [position for position in group if (plain and holds[ids[position]])
+            group = [position for position in group if (not changed and holds[ids[position]])
                      or all(term in texts.get(ids[position], "") for term in terms)]
         if group:
             kept[score] = group
@@ -487,8 +490,8 @@ def _matching(groups, terms, titles, version):
 def _texts(version, ids):
     """PostgreSQL: {id: search_text} holding `ids`, from this worker's copy for `version`, each read once.
 
-    The rows asked for are those whose titles or slug hold a search's terms, so the copy grows to the questions
-    that searches give points (at most every published text: ~17 MB of str at 10x content, ~2 MB today).
+    The rows asked for are those a search ranks (with title points, or the rest of an informative query's
+    matches), so the copy grows to them (at most every published text: ~17 MB of str at 10x content, ~2 MB today).
     """
     texts = _from_content().get(version, "search texts", dict)
     missing = [pk for pk in ids if pk not in texts]
@@ -497,14 +500,6 @@ def _texts(version, ids):
             cursor.execute(f"SELECT id, search_text FROM kbase_question WHERE id = {IDS}", [_id_list(missing)])
             texts.update(cursor.fetchall())
     return texts
-
-
-def _positions(version):
-    """PostgreSQL: {id: position in the content plan's order} of the published questions, per content version."""
-    def load():
-        return {pk: position for position, pk in enumerate(_from_content().get(version, "search titles", _load_titles).ids)}
-
-    return _from_content().get(version, "search positions", load)
 
 
 def _occurrences(text, terms):
