@@ -558,23 +558,23 @@ def _like(value):
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _points(terms, find, *, ascii_like=True):
-    """SQL for the title and slug points of the module docstring, and its parameters.
+def _points(terms, *, ascii_like=True):
+    """SQLite: SQL for the title and slug points of the module docstring, and its parameters (`ranked_sql`'s
+    one statement; `ranked` computes them in Python).
 
-    `find` is the database's substring position function (instr, strpos) over lower-cased columns: several
-    times cheaper than LIKE, which SQLite evaluates for every matching row here. lower() folds what LIKE folds
-    on SQLite (ASCII); the terms are lower-cased already.
+    instr() over lower-cased columns: several times cheaper than LIKE for non-ASCII patterns, which SQLite
+    evaluates for every matching row here. lower() folds what LIKE folds on SQLite (ASCII); the terms are
+    lower-cased already.
     """
     phrase, phrase_slug = " ".join(terms), "-".join(terms)
-    if find == "instr" and ascii_like and phrase.isascii():
+    if ascii_like and phrase.isascii():
         return _points_like(terms, phrase, phrase_slug)
     titles = ("lower(q.question_en)", "lower(q.question_zh)")
     # Either title holds a text (which has no line break) exactly when the two joined by one hold it.
-    newline = "char(10)" if find == "instr" else "chr(10)"
-    both = f"lower(q.question_en || {newline} || q.question_zh)"
+    both = "lower(q.question_en || char(10) || q.question_zh)"
 
     def found(column):
-        return f"{find}({column}, %s) > 0"
+        return f"instr({column}, %s) > 0"
 
     texts = [phrase] + ([phrase_slug] if len(terms) > 1 else [])
     return _sum_of_cases([
@@ -626,7 +626,7 @@ def ranked_sql(terms, *, offset, limit):
         else:
             where.append("q.search_text LIKE %s ESCAPE '\\'")
             params.append(f"%{_like(term)}%")
-    points, points_params = _points(terms, "instr")
+    points, points_params = _points(terms)
     sql = (f"SELECT q.id, count(*) OVER () FROM kbase_question AS q WHERE {' AND '.join(where)} "
            f"ORDER BY {points} DESC, q.number LIMIT %s OFFSET %s")
     return sql, [*params, *points_params, -1 if limit is None else limit, offset]
