@@ -408,7 +408,7 @@ def _id_list(ids):
 
 
 def _bodies(found):
-    """{id: body rank or None} from "id rank,id ,..." (group_concat / string_agg of the matches asked about)."""
+    """SQLite: {id: body rank or None} from "id rank,id ,..." (group_concat of the matches asked about)."""
     bodies = {}
     for pair in found.split(",") if found else ():
         pk, _space, body = pair.partition(" ")
