@@ -378,7 +378,7 @@ class _PostgresqlPlan(NamedTuple):
         if not reached or 2 * total >= published:
             return total, {}
         texts = _texts(self.version, reached)
-        return total, {pk: -float(_occurrences(texts.get(pk, ""), self.terms)) for pk in reached}
+        return total, {pk: -float(_occurrences(texts[pk], self.terms)) for pk in reached}
 
     def rest(self, excluded, informative, limit, offset):
         """The matches not in `excluded`, a window of them: by number, or if the query is informative by how often
@@ -396,7 +396,7 @@ class _PostgresqlPlan(NamedTuple):
             ids = [pk for (pk,) in cursor.fetchall() if pk not in skip]
         texts = _texts(self.version, ids)
         positions = _from_content().get(self.version, "search titles", _load_titles).position
-        ids.sort(key=lambda pk: (-_occurrences(texts.get(pk, ""), self.terms), positions.get(pk, len(positions))))
+        ids.sort(key=lambda pk: (-_occurrences(texts[pk], self.terms), positions.get(pk, len(positions))))
         return ids[offset:offset + limit]
 
 
@@ -473,7 +473,7 @@ def _matching(groups, terms, titles, version, *, changed):
     if unknown:
         texts = _texts(version, [ids[position] for position in unknown])
         for position in unknown:
-            text = texts.get(ids[position], "")  # none: deleted since this version's titles were read
+            text = texts[ids[position]]  # "" if deleted since this version's titles were read
             holds[ids[position]] = bool(text) and titles.slugs[position] in text and all(
                 build_search_text([title]) in text for title in titles.titles[position].split("\n"))
     kept = {}
@@ -481,14 +481,15 @@ def _matching(groups, terms, titles, version, *, changed):
         if changed or not all(holds[ids[position]] for position in group):
             texts = _texts(version, [ids[position] for position in group])
             group = [position for position in group if (not changed and holds[ids[position]])
-                     or all(term in texts.get(ids[position], "") for term in terms)]
+                     or all(term in texts[ids[position]] for term in terms)]
         if group:
             kept[score] = group
     return kept
 
 
 def _texts(version, ids):
-    """PostgreSQL: {id: search_text} holding `ids`, from this worker's copy for `version`, each read once.
+    """PostgreSQL: {id: search_text} holding `ids` ("" for a row gone), from this worker's copy for `version`,
+    each read once.
 
     The rows asked for are those a search ranks (with title points, or the rest of an informative query's
     matches), so the copy grows to them (at most every published text: ~17 MB of str at 10x content, ~2 MB today).
@@ -498,6 +499,7 @@ def _texts(version, ids):
     if missing:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT id, search_text FROM kbase_question WHERE id = {IDS}", [_id_list(missing)])
+            texts.update(dict.fromkeys(missing, ""))  # deleted since the caller read `version`: holds no term
             texts.update(cursor.fetchall())
     return texts
 
