@@ -11,12 +11,13 @@ import random
 import re
 import secrets
 import threading
+import time
 
 from locust import HttpUser, between, events, task
 
 PLAN = json.loads(open(os.environ["LOADTEST_PLAN"], encoding="utf-8").read())
 PHASE = int(os.environ.get("LOADTEST_PHASE", "0"))
-COUNTS = {"requests": 0, "5xx": 0, "writes": 0, "resets": 0, "statuses": {}}
+COUNTS = {"requests": 0, "5xx": 0, "writes": 0, "resets": 0, "statuses": {}, "failures": []}
 _lock = threading.Lock()
 _ids = itertools.count()
 VERSION = re.compile(r'name="version" value="(\d*)"')
@@ -28,10 +29,12 @@ def _count(request_type, name, response, exception, **kwargs):
     with _lock:
         COUNTS["requests"] += 1
         COUNTS["statuses"][str(status)] = COUNTS["statuses"].get(str(status), 0) + 1
-        if status >= 500 or (exception is not None and status == 0 and request_type != "GET"):
-            COUNTS["5xx"] += 1  # a reset connection counts as a server failure too
-        elif exception is not None and status == 0:
-            COUNTS["resets"] += 1  # a GET cut off mid-answer: _get retries it once, and a second failure counts
+        if status >= 500 or (exception is not None and status == 0):
+            # A 5xx, or a connection closed mid-answer (Learner._send resends it once; run.py allows one
+            # per killed worker and counts the rest as failures).
+            COUNTS["5xx" if status else "resets"] += 1
+            if len(COUNTS["failures"]) < 20:  # what failed, for run.py to print
+                COUNTS["failures"].append(f"{time.strftime('%H:%M:%S')} {request_type} {name} {status} {exception!r:.200}")
 
 
 @events.quitting.add_listener
@@ -44,22 +47,26 @@ class Learner(HttpUser):
     wait_time = between(0.05, 0.2)
 
     # Production cookies are Secure and this run is plain HTTP on loopback: keep them by hand.
-    def _get(self, url, **kwargs):
-        response = self.client.get(url, cookies=self.jar, **kwargs)
+    def _send(self, method, url, **kwargs):
+        response = self.client.request(method, url, cookies=self.jar, **kwargs)
         if not response.status_code:
             # The connection closed mid-answer: a worker SIGKILLed after its headers went out, which no
-            # proxy can retry. Browsers retry such a GET once on a new connection; so does this client.
-            response = self.client.get(url, cookies=self.jar, **kwargs)
+            # proxy can retry (nginx resends a request, POSTs included, only before the answer starts).
+            # A browser resends such a GET on a new connection and a learner presses the button again;
+            # so does this client once, and the app records a repeated rating or answer only once.
+            response = self.client.request(method, url, cookies=self.jar, **kwargs)
             if not response.status_code:
                 with _lock:
                     COUNTS["5xx"] += 1
+                    COUNTS["failures"].append(f"{time.strftime('%H:%M:%S')} {method} {kwargs.get('name')} cut off twice")
         self.jar.update(response.cookies.get_dict())
         return response
 
+    def _get(self, url, **kwargs):
+        return self._send("GET", url, **kwargs)
+
     def _post(self, url, **kwargs):
-        response = self.client.post(url, cookies=self.jar, allow_redirects=False, **kwargs)
-        self.jar.update(response.cookies.get_dict())
-        return response
+        return self._send("POST", url, allow_redirects=False, **kwargs)
 
     def on_start(self):
         # Signed in with a session made by run.py (production password hashing would dominate the run);
