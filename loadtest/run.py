@@ -2,7 +2,7 @@
 
 Phases (durations from LOADTEST_SECONDS, default 30; clients from LOADTEST_CLIENTS, default 64):
   1. mixed load (pages, search, simulator API, ratings, quiz answers) with locust, headless;
-  2. the same with one gunicorn worker SIGKILLed half-way;
+  2. the same with one gunicorn worker SIGKILLed half-way (LOADTEST_KILLS: more, spread over the middle half);
   3. LOADTEST_SLOW_CLIENTS (50) sockets sending their headers a byte at a time, plus normal traffic,
      while a probe times /healthz.
 Then it counts what the database stored, checks its integrity and prints one closing line:
@@ -39,6 +39,8 @@ SECONDS = int(os.environ.get("LOADTEST_SECONDS", "30"))
 CLIENTS = int(os.environ.get("LOADTEST_CLIENTS", "64"))
 SLOW_CLIENTS = int(os.environ.get("LOADTEST_SLOW_CLIENTS", "50"))
 WORKERS = int(os.environ.get("LOADTEST_WORKERS", "2"))
+# Workers SIGKILLed in phase 2: one half-way by default; more are spread over its middle half.
+KILLS = max(int(os.environ.get("LOADTEST_KILLS", "1")), 1)
 # A stalled site: /healthz p99 over this while slow clients are connected (without a buffering proxy
 # two slow clients held both workers and /healthz took 31 s).
 HEALTHZ_P99_MS = int(os.environ.get("LOADTEST_HEALTHZ_P99_MS", "5000"))
@@ -280,18 +282,30 @@ def main():
         log(f"phase 1: {CLIENTS} clients for {SECONDS} s")
         stalled |= not add(locust(env, host, tmp, 0, CLIENTS, SECONDS), 1)
 
-        log(f"phase 2: {CLIENTS} clients for {SECONDS} s, one worker SIGKILLed half-way")
+        log(f"phase 2: {CLIENTS} clients for {SECONDS} s, "
+            + ("one worker SIGKILLed half-way" if KILLS == 1 else f"{KILLS} workers SIGKILLed over its middle half"))
 
-        def kill_one():
-            time.sleep(SECONDS / 2)
-            pids = worker_pids(gunicorn.pid)
-            if pids:
-                os.kill(pids[0], signal.SIGKILL)
-                nonlocal killed
+        def kill_workers():
+            nonlocal killed
+            moments = [SECONDS / 2] if KILLS == 1 else [SECONDS / 4 + SECONDS / 2 * n / (KILLS - 1) for n in range(KILLS)]
+            started = time.monotonic()
+            for moment in moments:
+                time.sleep(max(0.0, started + moment - time.monotonic()))
+                pids = worker_pids(gunicorn.pid)
+                if not pids:
+                    continue
+                victim = pids[killed % len(pids)]
+                try:
+                    os.kill(victim, signal.SIGKILL)
+                except ProcessLookupError:
+                    continue
                 killed += 1
-                log(f"killed worker {pids[0]}")
+                if KILLS == 1:
+                    log(f"killed worker {victim}")
+            if KILLS > 1:
+                log(f"killed {killed} workers")
 
-        killer = threading.Thread(target=kill_one, daemon=True)
+        killer = threading.Thread(target=kill_workers, daemon=True)
         killer.start()
         stalled |= not add(locust(env, host, tmp, 1, CLIENTS, SECONDS), 2)
         killer.join(timeout=SECONDS + 5)
