@@ -78,3 +78,15 @@ def test_no_public_text_mentions_our_source_notes(shipped):
         for match in re.finditer(r"(?i).{0,30}(seed|种子|笔记(?!本)).{0,30}", text)
     ]
     assert not offending, offending
+
+
+def test_simulator_captions_are_plain_text(shipped):
+    """A run's caption is shown as plain text under the chart: Markdown in it would show literally."""
+    offending = [
+        (question.slug, language)
+        for question in shipped[1]
+        for preset in question.sims
+        for language, text in preset["caption"].items()
+        if "`" in text or "**" in text
+    ]
+    assert not offending, offending
