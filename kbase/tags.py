@@ -77,7 +77,7 @@ TAG_LABELS_ZH = {
     "dockershim": "dockershim",
     "downward-api": "Downward API",
     "drain": "drain 腾空节点",
-    "dynamic-provisioning": "动态供给",
+    "dynamic-provisioning": "动态制备",
     "ebpf": "eBPF",
     "emptydir": "emptyDir",
     "endpointslice": "EndpointSlice",
