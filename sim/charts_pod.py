@@ -38,7 +38,7 @@ LEGEND = legend(
     (gettext_lazy("waiting in a back-off"), "pink"),
     (gettext_lazy("preStop hook"), "amber"),
     (gettext_lazy("SIGTERM sent, waiting for the exit"), "orange"),
-    (gettext_lazy("in the Service endpoints"), "blue"),
+    (gettext_lazy("a ready Service endpoint"), "blue"),
 )
 
 
@@ -136,7 +136,7 @@ def build_chart(result: dict, *, probes=(), compact: bool = False) -> dict:
     for interval in result["endpoints"]:
         x, width = scale.span(interval["from"], interval["to"])
         bars.append({"x": x, "width": width, "fill": ENDPOINT_COLOUR, "label": "",
-                     "title": _("In the Service's endpoints") + f" · {interval['from']}–{interval['to']} s"})
+                     "title": _("A ready endpoint of the Service") + f" · {interval['from']}–{interval['to']} s"})
     lane(_("Service endpoints"), "endpoints", bars, group="conditions")
 
     plot_bottom = stack_lanes(lanes, top=layout["top"], lane_height=layout["lane"], bar_height=layout["bar"])

@@ -248,8 +248,9 @@ def _describe_termination(record):
         "prestop": record["prestop_until"],
     }
     if record["cause"] == "deletion":
-        first = _("Deleted at t = %(t)s s: the pod leaves the Service endpoints at once and the kubelet stops "
-                  "%(container)s with a %(grace)s s grace period.") % values
+        first = _("Deleted at t = %(t)s s: the pod stops being a ready Service endpoint at once (its EndpointSlice "
+                  "entry stays, marked terminating) and the kubelet stops %(container)s with a %(grace)s s grace "
+                  "period.") % values
     else:
         first = _("The %(cause)s probe failed failureThreshold times in a row, so at t = %(t)s s the kubelet kills "
                   "%(container)s (grace period %(grace)s s).") % {**values, "cause": record["cause"]}

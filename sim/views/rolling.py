@@ -150,8 +150,9 @@ def explain_rounding(params, resolved) -> list[str]:
     elif raw_unavailable > replicas:
         sentences.append(_("maxUnavailable is capped at the %(replicas)s replicas.") % {"replicas": replicas})
     sentences.append(
-        _("So at most %(max_total)s pods exist at any time (%(replicas)s + %(surge)s) and at least "
-          "%(min_available)s stay available (%(replicas)s − %(unavailable)s).")
+        _("So at most %(max_total)s pods exist at any time (%(replicas)s + %(surge)s; pods that are still "
+          "terminating are not counted) and at least %(min_available)s stay available "
+          "(%(replicas)s − %(unavailable)s).")
         % {"max_total": resolved["max_total"], "replicas": replicas, "surge": resolved["max_surge"],
            "min_available": resolved["min_available"], "unavailable": resolved["max_unavailable"]}
     )
