@@ -42,7 +42,8 @@ class ServiceForm(SimulatorForm):
 
     engine = service
 
-    mode = _select(gettext_lazy("kube-proxy mode"), service.MODES)
+    mode = _select(gettext_lazy("kube-proxy mode"), service.MODES,
+                   gettext_lazy("IPVS mode is deprecated since Kubernetes 1.35; nftables mode is the suggested replacement."))
     type = _select(gettext_lazy("Service type"), service.TYPES)
     endpoints = forms.CharField(
         label=gettext_lazy("Endpoints"),
