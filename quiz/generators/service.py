@@ -170,7 +170,10 @@ def external_verdict(rng: random.Random) -> Draft:
     title_en="Does the backend see the client's address?", title_zh="后端能看到客户端的源地址吗？",
 )
 def source_ip(rng: random.Random) -> Draft:
-    # Draw until the connection is forwarded: the question is about what the endpoint sees.
+    # Draw until the connection is forwarded: the question is about what the endpoint sees. A process on the node
+    # itself (host network) is drawn but not asked about: its traffic is masqueraded to the address of the interface
+    # the packet leaves by, so whether that equals its "own" address depends on the CNI's routes and on which
+    # endpoint the random pick chose, neither of which the learner is told.
     while True:
         nodes = NODES[:pick(rng, 2, 3)]
         kind = rng.choice(("external", "external", "external", "pod", "host"))
@@ -184,10 +187,13 @@ def source_ip(rng: random.Random) -> Draft:
             "seed": pick(rng, 1, 10_000),
         })
         result = service.simulate(params).to_dict()
-        if result["verdict"] == "forwarded":
+        if result["verdict"] == "forwarded" and kind != "host":
             break
     answer, options = yes_no(result["source_ip_seen"] in result["client"]["ips"])
     where = ", ".join(sorted({node for node, _ in endpoints}))
+    # externalTrafficPolicy may only be set on NodePort and LoadBalancer Services.
+    policy_en = f" (externalTrafficPolicy {policy})" if service_type != "ClusterIP" else ""
+    policy_zh = f"（externalTrafficPolicy {policy}）" if service_type != "ClusterIP" else ""
     who_en = {"external": (f"An external client connects through the load balancer, which sends it to {entry}"
                            if service_type == "LoadBalancer" else f"An external client connects to the node port on {entry}"),
               "pod": f"A Pod on {entry} connects to the ClusterIP",
@@ -198,10 +204,10 @@ def source_ip(rng: random.Random) -> Draft:
               "host": f"{entry} 本机上的一个进程（主机网络）连接 ClusterIP"}[kind]
     return Draft(
         params=params,
-        prompt_en=f"A {service_type} Service (externalTrafficPolicy {policy}) has {len(endpoints)} ready "
+        prompt_en=f"A {service_type} Service{policy_en} has {len(endpoints)} ready "
                   f"endpoint{'s' if len(endpoints) > 1 else ''}, on {where}; the nodes are {', '.join(nodes)}. "
                   f"{who_en}. Does the endpoint that serves the first connection see the client's own source address ({result['client']['ips'][0]})?",
-        prompt_zh=f"一个 {service_type} 类型（externalTrafficPolicy {policy}）的 Service 有 {len(endpoints)} 个"
+        prompt_zh=f"一个 {service_type} 类型{policy_zh}的 Service 有 {len(endpoints)} 个"
                   f"就绪端点，位于 {where}；节点为 {', '.join(nodes)}。{who_zh}。处理第一个连接的端点"
                   f"能看到客户端自己的源地址（{result['client']['ips'][0]}）吗？",
         answer=answer,
