@@ -153,14 +153,16 @@ def external_verdict(rng: random.Random) -> Draft:
                   f"一个外部客户端连接 {entry} 上的节点端口。这个连接会怎样？",
         answer=answer,
         options=VERDICT_OPTIONS,
-        explanation_en=f"kube-proxy on {entry} uses {', '.join(result['usable']) or 'no endpoint'}: ready endpoints "
-                       f"first, serving-terminating ones only when none is ready"
-                       f"{f', and with the Local policy only those on {entry}' if policy == 'Local' else ''}. "
-                       f"A Service with no usable endpoint anywhere is REJECTed; a Local policy with none on the node "
+        explanation_en=f"kube-proxy on {entry} uses {', '.join(result['usable']) or 'no endpoint'}: "
+                       + (f"with the Local policy it looks only at the endpoints on {entry}, ready ones first and "
+                          "serving-terminating ones only when none of those is ready. " if policy == "Local" else
+                          "ready endpoints first, serving-terminating ones only when none is ready. ")
+                       + "A Service with no usable endpoint anywhere is REJECTed; a Local policy with none on the node "
                        f"DROPs the packet. Here {how_en}.",
-        explanation_zh=f"{entry} 上的 kube-proxy 使用的端点：{', '.join(result['usable']) or '没有'}。先用就绪端点，"
-                       f"没有就绪端点时才用正在终止但仍在服务的端点"
-                       f"{f'；Local 策略下只用 {entry} 上的端点' if policy == 'Local' else ''}。整个 Service "
+        explanation_zh=f"{entry} 上的 kube-proxy 使用的端点：{', '.join(result['usable']) or '没有'}。"
+                       + (f"Local 策略下只看 {entry} 上的端点：先用其中就绪的，它们都未就绪时才用正在终止但仍在服务的端点。"
+                          if policy == "Local" else "先用就绪端点，没有就绪端点时才用正在终止但仍在服务的端点。")
+                       + "整个 Service "
                        f"没有可用端点时 REJECT；Local 策略下本节点没有端点时 DROP。这里{how_zh}。",
     )
 
