@@ -97,10 +97,10 @@ def iptables_probability(rng: random.Random) -> Draft:
     return Draft(
         params=params,
         prompt_en=f"A Service has {ready} ready endpoints{extra_en}, and kube-proxy runs in iptables mode. The "
-                  f"KUBE-SVC chain has one statistic rule per ready endpoint. What --probability does kube-proxy "
+                  f"KUBE-SVC chain has one rule per ready endpoint, each but the last with a statistic match. What --probability does kube-proxy "
                   f"write on rule {rule} (counting from 1)? Give it to 4 decimal places.",
         prompt_zh=f"一个 Service 有 {ready} 个就绪端点{extra_zh}，kube-proxy 以 iptables 模式运行。KUBE-SVC 链中"
-                  f"每个就绪端点对应一条 statistic 规则。kube-proxy 在第 {rule} 条规则（从 1 数起）上写的 --probability "
+                  f"每个就绪端点对应一条规则，除最后一条外都带 statistic 匹配。kube-proxy 在第 {rule} 条规则（从 1 数起）上写的 --probability "
                   "是多少？保留 4 位小数。",
         answer=answer,
         unit_en="(a probability, 0 to 1)", unit_zh="（概率，0 到 1）",
