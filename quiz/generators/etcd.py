@@ -60,7 +60,8 @@ def writable_with_members_down(rng: random.Random) -> Draft:
         prompt_zh=f"一个 etcd 集群有 {members} 个投票成员，其中 {down} 个已停止。集群还能写入吗？",
         answer=answer,
         options=options,
-        explanation_en=f"{summary['up_at_start']} members are up and a quorum needs {summary['quorum']}: "
+        explanation_en=f"{summary['up_at_start']} member{' is' if summary['up_at_start'] == 1 else 's are'} up and "
+                       f"a quorum needs {summary['quorum']}: "
                        + ("a leader can be elected and commit writes." if summary["writable"]
                           else "no leader can be elected, so every write waits and then times out."),
         explanation_zh=f"运行中的成员有 {summary['up_at_start']} 个，多数派需要 {summary['quorum']} 个："
@@ -98,12 +99,14 @@ def leader_stop_recovery(rng: random.Random) -> Draft:
         options=options,
         explanation_en=f"{members - stopped} of {members} members stay up against a quorum of {summary['quorum']}"
                        + (", so they elect a new leader. " if recovered else ", so no leader can be elected. ")
-                       + f"Of {writes['total']} writes in the run, {writes['committed']} were committed and "
-                       f"{writes['failed']} failed (a write fails when it is not committed within etcd's request "
+                       + f"Of {writes['total']} writes in the run, {writes['committed']} were committed, "
+                       f"{writes['failed']} failed and {writes['pending']} were still waiting when the run ended "
+                       f"(a write fails when it is not committed within etcd's request "
                        f"timeout of {params.request_timeout_ms / 1000:g} s).",
         explanation_zh=f"{members} 个成员中还剩 {members - stopped} 个，多数派需要 {summary['quorum']} 个"
                        + ("，所以能选出新 leader。" if recovered else "，所以选不出 leader。")
-                       + f"这次运行的 {writes['total']} 次写入中 {writes['committed']} 次提交、{writes['failed']} 次失败"
+                       + f"这次运行的 {writes['total']} 次写入中 {writes['committed']} 次提交、{writes['failed']} 次失败、"
+                       f"{writes['pending']} 次在运行结束时仍在等待"
                        f"（在 etcd 请求超时 {params.request_timeout_ms / 1000:g} 秒内未提交的写入算失败）。",
     )
 

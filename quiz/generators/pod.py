@@ -40,10 +40,10 @@ def crashloop_restart(rng: random.Random) -> Draft:
     delays = ", ".join(str(row["delay"]) for row in result["restart_log"][:nth])
     return Draft(
         params=params,
-        prompt_en=f"A Pod with restartPolicy Always pulls its image in {pull} s; its container exits with an error "
-                  f"{exit_after} s after every start. How many seconds after the Pod is created is the container "
+        prompt_en=f"A Pod with restartPolicy Always pulls its image in {pull} s (restarts reuse the pulled image); its "
+                  f"container exits with an error {exit_after} s after every start. How many seconds after the Pod is created is the container "
                   f"restarted for the {_ordinal(nth)} time?",
-        prompt_zh=f"一个 restartPolicy 为 Always 的 Pod 拉取镜像需要 {pull} 秒；容器每次启动 {exit_after} 秒后出错退出。"
+        prompt_zh=f"一个 restartPolicy 为 Always 的 Pod 拉取镜像需要 {pull} 秒（重启时复用已拉取的镜像）；容器每次启动 {exit_after} 秒后出错退出。"
                   f"Pod 创建后第几秒容器第 {nth} 次重启？",
         answer=answer,
         unit_en=SECONDS_EN, unit_zh=SECONDS_ZH,
@@ -80,19 +80,24 @@ def liveness_kill(rng: random.Random) -> Draft:
     return Draft(
         params=params,
         prompt_en=f"A container starts at t={started} s with a liveness probe (initialDelaySeconds={delay}, "
-                  f"periodSeconds={period}, timeoutSeconds=1, failureThreshold={threshold}). The app hangs "
-                  f"{hang} s after it starts. At what time (since the Pod was created) does the kubelet kill it?",
+                  f"periodSeconds={period}, timeoutSeconds=1, failureThreshold={threshold}). The kubelet's probe ticks "
+                  f"fall every {period} s counted from t=0, when it admitted the Pod; ticks less than initialDelaySeconds "
+                  f"after the container started are skipped. The app hangs {hang} s after it starts. At what time "
+                  "(since the Pod was created) does the kubelet kill it?",
         prompt_zh=f"一个容器在 t={started} 秒启动，带有存活探针（initialDelaySeconds={delay}，periodSeconds={period}，"
-                  f"timeoutSeconds=1，failureThreshold={threshold}）。应用在启动 {hang} 秒后卡死。"
+                  f"timeoutSeconds=1，failureThreshold={threshold}）。kubelet 的探测时刻从 t=0（kubelet 准入该 Pod 时）起"
+                  f"每 {period} 秒一次；容器启动后不足 initialDelaySeconds 的时刻会被跳过。应用在启动 {hang} 秒后卡死。"
                   "kubelet 在第几秒（从 Pod 创建算起）杀掉它？",
         answer=answer,
         unit_en=SECONDS_EN, unit_zh=SECONDS_ZH,
         # The kill comes when the failing probe times out (timeoutSeconds=1 after it starts): either second counts.
         tolerance=1,
-        explanation_en=f"The app hangs at t={started + hang} s. {passed_en}the first probe after the hang fails "
+        explanation_en=f"The app hangs at t={started + hang} s. Probes run at multiples of {period} s since t=0. "
+                       f"{passed_en}the first probe after the hang fails "
                        f"(times out) at t={first_failure} s, and at the {_ordinal(threshold)} failure in a row, "
                        f"t={answer} s, the kubelet kills the container.",
-        explanation_zh=f"应用在 t={started + hang} 秒卡死。{passed_zh}卡死后的第一次探测在 t={first_failure} 秒超时失败，"
+        explanation_zh=f"应用在 t={started + hang} 秒卡死。探测发生在 t=0 起 {period} 秒的整数倍时刻。"
+                       f"{passed_zh}卡死后的第一次探测在 t={first_failure} 秒超时失败，"
                        f"连续第 {threshold} 次失败时（t={answer} 秒）kubelet 杀掉容器。",
     )
 
@@ -118,16 +123,20 @@ def ready_at(rng: random.Random) -> Draft:
         params=params,
         prompt_en=f"A Pod's image pull takes {pull} s; its app answers probes {start} s after the container starts. "
                   f"The readiness probe has initialDelaySeconds={delay}, periodSeconds={period}, "
-                  f"successThreshold={success}. At what time (since the Pod was created) is the Pod Ready?",
+                  f"successThreshold={success}. The kubelet runs the first readiness probe the moment the container starts "
+                  f"and then one every {period} s; a probe less than initialDelaySeconds after the start is skipped. "
+                  "At what time (since the Pod was created) is the Pod Ready?",
         prompt_zh=f"一个 Pod 拉取镜像需要 {pull} 秒；应用在容器启动 {start} 秒后才响应探针。就绪探针为 "
                   f"initialDelaySeconds={delay}，periodSeconds={period}，successThreshold={success}。"
+                  f"kubelet 在容器启动的那一刻执行第一次就绪探测，之后每 {period} 秒一次；启动后不足 initialDelaySeconds 的探测会被跳过。"
                   "Pod 在第几秒（从创建算起）变为 Ready？",
         answer=answer,
         unit_en=SECONDS_EN, unit_zh=SECONDS_ZH,
         explanation_en=f"The container starts at t={pull} s and answers from t={pull + start} s; the probe ticks every "
-                       f"{period} s and needs {success} success{'es' if success > 1 else ''} in a row, so Ready turns "
-                       f"True at t={answer} s.",
-        explanation_zh=f"容器在 t={pull} 秒启动，从 t={pull + start} 秒起响应；探针每 {period} 秒执行一次，"
+                       f"{period} s from t={pull} s, skipping ticks before t={pull + delay} s, and needs {success} "
+                       f"success{'es' if success > 1 else ''} in a row, so Ready turns True at t={answer} s.",
+        explanation_zh=f"容器在 t={pull} 秒启动，从 t={pull + start} 秒起响应；探针从 t={pull} 秒起每 {period} 秒执行一次"
+                       f"（跳过 t={pull + delay} 秒之前的时刻），"
                        f"需要连续成功 {success} 次，所以 Ready 在 t={answer} 秒变为 True。",
     )
 
@@ -152,10 +161,11 @@ def final_status(rng: random.Random) -> Draft:
     statuses = STATUSES if final["status"] in STATUSES else (*STATUSES, final["status"])
     return Draft(
         params=params,
-        prompt_en=f"A Pod with restartPolicy {policy} runs one container that exits with code {code} "
-                  f"{exit_after} s after each start. What does `kubectl get pod` show under STATUS "
+        prompt_en=f"A Pod with restartPolicy {policy} pulls its image in {params.image_pull_seconds} s (restarts reuse it) and "
+                  f"runs one container that exits with code {code} {exit_after} s after each start. What does `kubectl get pod` show under STATUS "
                   f"{params.horizon_seconds} s after the Pod was created?",
-        prompt_zh=f"一个 restartPolicy 为 {policy} 的 Pod 只有一个容器，每次启动 {exit_after} 秒后以退出码 {code} 退出。"
+        prompt_zh=f"一个 restartPolicy 为 {policy} 的 Pod 拉取镜像需要 {params.image_pull_seconds} 秒（重启时复用该镜像），"
+                  f"只有一个容器，每次启动 {exit_after} 秒后以退出码 {code} 退出。"
                   f"Pod 创建 {params.horizon_seconds} 秒后，`kubectl get pod` 的 STATUS 列显示什么？",
         answer=final["status"],
         options=tuple(Option(status, status, status) for status in statuses),

@@ -60,9 +60,10 @@ def max_pods(rng: random.Random) -> Draft:
     spec, _ = _spec(params)
     return Draft(
         params=params,
-        prompt_en=f"A Deployment with {spec} gets a new Pod template. During the rollout, "
-                  "what is the largest number of Pods (old and new) that exist at the same time?",
-        prompt_zh=f"一个 Deployment（{spec}）更新了 Pod 模板。滚动更新期间，同时存在的 Pod（新旧合计）最多有几个？",
+        prompt_en=f"A Deployment with {spec} gets a new Pod template. During the rollout, what is the largest "
+                  "number of Pods (old and new, not counting Pods that are already terminating) that exist at the same time?",
+        prompt_zh=f"一个 Deployment（{spec}）更新了 Pod 模板。滚动更新期间，同时存在的 Pod（新旧合计，不计已在终止中的 Pod）"
+                  "最多有几个？",
         answer=answer,
         unit_en=PODS_EN, unit_zh=PODS_ZH,
         explanation_en=f"maxSurge {params.max_surge} of {params.replicas} rounds up to {result.resolved.max_surge}, "
@@ -175,8 +176,13 @@ def broken_image_available(rng: random.Random) -> Draft:
         "new_pods_fail": True, "progress_deadline_seconds": rng.choice((60, 120, 300, 600)),
     })
     result = rolling.simulate(params)
-    latest = [c for c in (*result.initial_conditions, *result.conditions) if c.type == rolling.AVAILABLE][-1]
+    conditions = (*result.initial_conditions, *result.conditions)
+    latest = [c for c in conditions if c.type == rolling.AVAILABLE][-1]
+    progressing = [c for c in conditions if c.type == rolling.PROGRESSING][-1]
     answer = latest.status
+    # The Available condition compares against replicas - MaxUnavailable, and MaxUnavailable is 0 for Recreate
+    # (result.resolved.min_available is the rollout's band, 0 for Recreate, not this threshold).
+    required = params.replicas - rolling.max_unavailable(params)
     options = (Option("True", "Available=True", "Available=True"), Option("False", "Available=False", "Available=False"))
     limits = f", maxSurge={surge}, maxUnavailable={unavailable}" if strategy == rolling.ROLLING_UPDATE else ""
     return Draft(
@@ -187,10 +193,13 @@ def broken_image_available(rng: random.Random) -> Draft:
                   "超过进度期限之后，它的 Available 条件是什么？",
         answer=answer,
         options=options,
-        explanation_en=f"The run ends with {result.final['available']} available Pods against a minimum of "
-                       f"{result.resolved.min_available} ({latest.reason}); Progressing becomes "
-                       f"{result.final['outcome'].replace('_', ' ')}.",
-        explanation_zh=f"运行结束时有 {result.final['available']} 个可用 Pod，最低要求为 {result.resolved.min_available}"
-                       f"（{latest.reason}）；Progressing 的结果为 {result.final['outcome']}。",
+        explanation_en=f"Available is True while at least replicas - maxUnavailable = {required} Pods are available"
+                       + (" (for Recreate the controller counts maxUnavailable as 0)" if strategy == rolling.RECREATE else "")
+                       + f". The run ends with {result.final['available']} available, so Available={answer} "
+                       f"({latest.reason}); Progressing turns {progressing.status} ({progressing.reason}).",
+        explanation_zh=f"至少有 replicas - maxUnavailable = {required} 个可用 Pod 时 Available 为 True"
+                       + ("（Recreate 策略下控制器把 maxUnavailable 视为 0）" if strategy == rolling.RECREATE else "")
+                       + f"。运行结束时有 {result.final['available']} 个可用 Pod，所以 Available={answer}"
+                       f"（{latest.reason}）；Progressing 变为 {progressing.status}（{progressing.reason}）。",
     )
 

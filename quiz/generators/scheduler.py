@@ -22,6 +22,7 @@ MEMORY_CHOICES = (4, 8, 16)
 POD_NAMES = ("batch-1", "batch-2", "cron", "report", "cache", "metrics", "search", "mailer", "payments", "ledger")
 PRIORITIES = (0, 100, 500, 1000, 10_000, 1_000_000)
 ATTEMPTS = 200
+PREEMPTOR_PRIORITY = 100_000
 
 
 def _cpu(milli: int) -> str:
@@ -59,10 +60,10 @@ def _describe(node, *, zh: bool) -> str:
     used = f"{_cpu(requested['cpu_m'])} CPU / {requested['memory'] // 2**30}Gi"
     extras = []
     if node["taints"]:
-        extras.append("taint dedicated=gpu:NoSchedule")
+        extras.append("污点 dedicated=gpu:NoSchedule" if zh else "taint dedicated=gpu:NoSchedule")
     if node["unschedulable"]:
         extras.append("已封锁（cordoned）" if zh else "cordoned")
-    tail = f"; {', '.join(extras)}" if extras else ""
+    tail = (f"，{'，'.join(extras)}" if zh else f"; {', '.join(extras)}") if extras else ""
     if zh:
         return f"{node['name']}：可分配 {alloc}，已请求 {used}{tail}"
     return f"{node['name']}: allocatable {alloc}, requested {used}{tail}"
@@ -186,9 +187,10 @@ def preemption_victim(rng: random.Random) -> Draft:
             running += [(pod, priority, name) for pod, priority, _cpu_m in pods]
             nodes.append(_node_yaml(name, 4, 8, pods=pods))
         pod_cpu = pick(rng, 4, 10) * 250
-        params = scheduler.parse_params({"scenario": _scenario(nodes, "checkout", pod_cpu, 1, priority=100_000)})
+        params = scheduler.parse_params({"scenario": _scenario(nodes, "checkout", pod_cpu, 1, priority=PREEMPTOR_PRIORITY)})
         result = scheduler.simulate(params).to_dict()
-        if result["nominated_node_name"] and len(result["victim_events"]) == 1:
+        if (result["nominated_node_name"] and len(result["victim_events"]) == 1
+                and _decided_without_start_times(result, running)):
             break
     answer = result["victim_events"][0]["object"]
     listing_en = "; ".join(f"{name}: " + ", ".join(f"{pod} (priority {priority}, {_cpu(cpu_m)} CPU)"
@@ -213,9 +215,25 @@ def preemption_victim(rng: random.Random) -> Draft:
                        f"candidate nodes it then compares {', then '.join(trail_en) or 'the candidates'}; "
                        f"{result['nominated_node_name']} wins and {answer} is evicted.",
         explanation_zh=f"只有优先级低于 100000 的 Pod 才可能被驱逐；在每个节点上，调度器按优先级从高到低尽量保留"
-                       f"（豁免）Pod，只要仍留得出空间。随后在候选节点之间依次比较{'、'.join(trail_zh) or '候选节点'}；"
+                       f"（豁免）Pod，只要仍留得出空间。随后在候选节点之间依次比较 {'、'.join(trail_zh) or '候选节点'}；"
                        f"{result['nominated_node_name']} 胜出，{answer} 被驱逐。",
     )
+
+
+def _decided_without_start_times(result, running) -> bool:
+    """Whether the victim follows from the priorities and sizes the prompt gives, without start times.
+
+    The prompt gives no start times, yet the scheduler uses them twice: MoreImportantPod orders Pods of equal
+    priority by start time when it reprieves them, and pickOneNodeForPreemption falls back to the latest start time
+    when nodes tie on every other criterion (and then to the order of the candidates, which is not fixed). So every
+    node's possible victims must have distinct priorities, and one node must win before the start-time criterion.
+    """
+    for node in {node for _pod, _priority, node in running}:
+        lower = [priority for _pod, priority, on in running if on == node and priority < PREEMPTOR_PRIORITY]
+        if len(lower) != len(set(lower)):
+            return False
+    trail = result["preemption"]["trail"]
+    return not trail or (len(trail[-1]["nodes"]) == 1 and trail[-1]["criterion"] != "latest_start_time")
 
 
 def _pods_on(params, node_name):

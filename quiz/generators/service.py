@@ -97,10 +97,10 @@ def iptables_probability(rng: random.Random) -> Draft:
     return Draft(
         params=params,
         prompt_en=f"A Service has {ready} ready endpoints{extra_en}, and kube-proxy runs in iptables mode. The "
-                  f"KUBE-SVC chain has one statistic rule per ready endpoint. What --probability does kube-proxy "
+                  f"KUBE-SVC chain has one rule per ready endpoint, each but the last with a statistic match. What --probability does kube-proxy "
                   f"write on rule {rule} (counting from 1)? Give it to 4 decimal places.",
         prompt_zh=f"一个 Service 有 {ready} 个就绪端点{extra_zh}，kube-proxy 以 iptables 模式运行。KUBE-SVC 链中"
-                  f"每个就绪端点对应一条 statistic 规则。kube-proxy 在第 {rule} 条规则（从 1 数起）上写的 --probability "
+                  f"每个就绪端点对应一条规则，除最后一条外都带 statistic 匹配。kube-proxy 在第 {rule} 条规则（从 1 数起）上写的 --probability "
                   "是多少？保留 4 位小数。",
         answer=answer,
         unit_en="(a probability, 0 to 1)", unit_zh="（概率，0 到 1）",
@@ -153,14 +153,16 @@ def external_verdict(rng: random.Random) -> Draft:
                   f"一个外部客户端连接 {entry} 上的节点端口。这个连接会怎样？",
         answer=answer,
         options=VERDICT_OPTIONS,
-        explanation_en=f"kube-proxy on {entry} uses {', '.join(result['usable']) or 'no endpoint'}: ready endpoints "
-                       f"first, serving-terminating ones only when none is ready"
-                       f"{f', and with the Local policy only those on {entry}' if policy == 'Local' else ''}. "
-                       f"A Service with no usable endpoint anywhere is REJECTed; a Local policy with none on the node "
+        explanation_en=f"kube-proxy on {entry} uses {', '.join(result['usable']) or 'no endpoint'}: "
+                       + (f"with the Local policy it looks only at the endpoints on {entry}, ready ones first and "
+                          "serving-terminating ones only when none of those is ready. " if policy == "Local" else
+                          "ready endpoints first, serving-terminating ones only when none is ready. ")
+                       + "A Service with no usable endpoint anywhere is REJECTed; a Local policy with none on the node "
                        f"DROPs the packet. Here {how_en}.",
-        explanation_zh=f"{entry} 上的 kube-proxy 使用的端点：{', '.join(result['usable']) or '没有'}。先用就绪端点，"
-                       f"没有就绪端点时才用正在终止但仍在服务的端点"
-                       f"{f'；Local 策略下只用 {entry} 上的端点' if policy == 'Local' else ''}。整个 Service "
+        explanation_zh=f"{entry} 上的 kube-proxy 使用的端点：{', '.join(result['usable']) or '没有'}。"
+                       + (f"Local 策略下只看 {entry} 上的端点：先用其中就绪的，它们都未就绪时才用正在终止但仍在服务的端点。"
+                          if policy == "Local" else "先用就绪端点，没有就绪端点时才用正在终止但仍在服务的端点。")
+                       + "整个 Service "
                        f"没有可用端点时 REJECT；Local 策略下本节点没有端点时 DROP。这里{how_zh}。",
     )
 
@@ -170,7 +172,10 @@ def external_verdict(rng: random.Random) -> Draft:
     title_en="Does the backend see the client's address?", title_zh="后端能看到客户端的源地址吗？",
 )
 def source_ip(rng: random.Random) -> Draft:
-    # Draw until the connection is forwarded: the question is about what the endpoint sees.
+    # Draw until the connection is forwarded: the question is about what the endpoint sees. A process on the node
+    # itself (host network) is drawn but not asked about: its traffic is masqueraded to the address of the interface
+    # the packet leaves by, so whether that equals its "own" address depends on the CNI's routes and on which
+    # endpoint the random pick chose, neither of which the learner is told.
     while True:
         nodes = NODES[:pick(rng, 2, 3)]
         kind = rng.choice(("external", "external", "external", "pod", "host"))
@@ -184,10 +189,13 @@ def source_ip(rng: random.Random) -> Draft:
             "seed": pick(rng, 1, 10_000),
         })
         result = service.simulate(params).to_dict()
-        if result["verdict"] == "forwarded":
+        if result["verdict"] == "forwarded" and kind != "host":
             break
     answer, options = yes_no(result["source_ip_seen"] in result["client"]["ips"])
     where = ", ".join(sorted({node for node, _ in endpoints}))
+    # externalTrafficPolicy may only be set on NodePort and LoadBalancer Services.
+    policy_en = f" (externalTrafficPolicy {policy})" if service_type != "ClusterIP" else ""
+    policy_zh = f"（externalTrafficPolicy {policy}）" if service_type != "ClusterIP" else ""
     who_en = {"external": (f"An external client connects through the load balancer, which sends it to {entry}"
                            if service_type == "LoadBalancer" else f"An external client connects to the node port on {entry}"),
               "pod": f"A Pod on {entry} connects to the ClusterIP",
@@ -198,10 +206,10 @@ def source_ip(rng: random.Random) -> Draft:
               "host": f"{entry} 本机上的一个进程（主机网络）连接 ClusterIP"}[kind]
     return Draft(
         params=params,
-        prompt_en=f"A {service_type} Service (externalTrafficPolicy {policy}) has {len(endpoints)} ready "
+        prompt_en=f"A {service_type} Service{policy_en} has {len(endpoints)} ready "
                   f"endpoint{'s' if len(endpoints) > 1 else ''}, on {where}; the nodes are {', '.join(nodes)}. "
                   f"{who_en}. Does the endpoint that serves the first connection see the client's own source address ({result['client']['ips'][0]})?",
-        prompt_zh=f"一个 {service_type} 类型（externalTrafficPolicy {policy}）的 Service 有 {len(endpoints)} 个"
+        prompt_zh=f"一个 {service_type} 类型{policy_zh}的 Service 有 {len(endpoints)} 个"
                   f"就绪端点，位于 {where}；节点为 {', '.join(nodes)}。{who_zh}。处理第一个连接的端点"
                   f"能看到客户端自己的源地址（{result['client']['ips'][0]}）吗？",
         answer=answer,
