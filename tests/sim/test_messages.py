@@ -128,7 +128,7 @@ def test_english_pages_name_the_form_labels_not_the_api_parameters(kind, data):
 
 def test_an_election_timeout_under_five_heartbeats_names_the_heartbeat_label():
     [message] = errors_for("etcd", {"heartbeat_ms": "100", "election_ms": "200"}, "zh-hans")
-    assert message == "必须至少是“心跳间隔（毫秒）”的 5 倍（500 ms），这是 etcd 的要求"
+    assert message == "必须至少是“心跳间隔（毫秒）”的 5 倍（500 毫秒），这是 etcd 的要求"
 
 
 @settings(max_examples=60, deadline=None)
